@@ -1,0 +1,263 @@
+//! Every form a `.p8` key arrives in → one P-256 PKCS#8 key with its public key.
+//!
+//! Accepted, auto-detected: PKCS#8 or SEC1 PEM (LF, CRLF, literal `\n`), base64 of
+//! either PEM (wrapped or not, standard or URL-safe, padded or not), base64 of the
+//! bare DER, each optionally inside one pair of matching quotes. Errors describe what
+//! was found and never quote the input.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use pkcs8::der::asn1::{BitStringRef, ObjectIdentifier, OctetStringRef};
+use pkcs8::der::{Decode, Encode};
+use pkcs8::{AlgorithmIdentifierRef, PrivateKeyInfoRef};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+use sec1::{EcParameters, EcPrivateKey};
+
+const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const PRIME256V1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+
+/// A validated P-256 private key in PKCS#8 DER, always with its public key embedded
+/// (the form Apple ships and `ring` requires).
+#[derive(Clone, PartialEq, Eq)]
+pub struct P256Key {
+    pkcs8: Vec<u8>,
+}
+
+impl fmt::Debug for P256Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("P256Key([redacted])")
+    }
+}
+
+impl P256Key {
+    /// The key as PKCS#8 DER.
+    pub fn pkcs8_der(&self) -> &[u8] {
+        &self.pkcs8
+    }
+
+    /// The key in Apple's own `.p8` form: PKCS#8 PEM, LF line ends, 64 columns, final newline.
+    pub fn to_pem(&self) -> String {
+        let config = pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF);
+        pem::encode_config(&pem::Pem::new("PRIVATE KEY", self.pkcs8.clone()), config)
+    }
+}
+
+/// Why a value is not a usable key. Never carries any of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyError {
+    /// Neither PEM nor base64 nor DER.
+    Unrecognized,
+    /// A PEM block or DER structure that is not a private key, named.
+    WrongKind(String),
+    /// A private key of another algorithm or curve, named.
+    WrongAlgorithm(String),
+    /// Looks like the right thing but is damaged.
+    Malformed(&'static str),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const EXPECTED: &str = "expected an EC P-256 private key: the contents of the `.p8` file \
+                                from App Store Connect (`-----BEGIN PRIVATE KEY-----`) or its base64";
+        match self {
+            KeyError::Unrecognized => write!(f, "is neither PEM nor base64; {EXPECTED}"),
+            KeyError::WrongKind(what) => write!(f, "holds {what}; {EXPECTED}"),
+            KeyError::WrongAlgorithm(what) => write!(f, "holds {what}; {EXPECTED}"),
+            KeyError::Malformed(why) => write!(f, "is damaged ({why}); {EXPECTED}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// Parses a key in any accepted form.
+pub fn parse(input: &[u8]) -> Result<P256Key, KeyError> {
+    let text = unquote(trim(input));
+    if contains(text, b"-----BEGIN") {
+        return from_pem(text);
+    }
+    let decoded = decode_base64(text).ok_or(KeyError::Unrecognized)?;
+    let inner = unquote(trim(&decoded));
+    if contains(inner, b"-----BEGIN") {
+        from_pem(inner)
+    } else if decoded.first() == Some(&0x30) {
+        from_der(&decoded)
+    } else {
+        Err(KeyError::Unrecognized)
+    }
+}
+
+fn trim(bytes: &[u8]) -> &[u8] {
+    bytes.trim_ascii()
+}
+
+/// Strips one pair of matching quotes around the whole value.
+fn unquote(bytes: &[u8]) -> &[u8] {
+    match bytes {
+        [q @ (b'"' | b'\''), inner @ .., last] if last == q => trim(inner),
+        _ => bytes,
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Base64 with either alphabet, padded or not, with any line wrapping.
+fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+    let compact: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if compact.is_empty() {
+        return None;
+    }
+    let lenient = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    let url_safe = compact.iter().any(|b| matches!(b, b'-' | b'_'));
+    let alphabet = if url_safe {
+        &base64::alphabet::URL_SAFE
+    } else {
+        &base64::alphabet::STANDARD
+    };
+    GeneralPurpose::new(alphabet, lenient).decode(&compact).ok()
+}
+
+fn from_pem(text: &[u8]) -> Result<P256Key, KeyError> {
+    // Secret stores often keep newlines as the two characters `\n`.
+    let text = String::from_utf8_lossy(text)
+        .replace("\\r\\n", "\n")
+        .replace("\\n", "\n")
+        .replace("\r\n", "\n");
+    let blocks = pem::parse_many(text.as_bytes())
+        .map_err(|_| KeyError::Malformed("its PEM armour or base64 body is broken"))?;
+    // `openssl ecparam -genkey` writes an EC PARAMETERS block before the key.
+    let block = blocks
+        .iter()
+        .find(|b| b.tag() != "EC PARAMETERS")
+        .ok_or(KeyError::Malformed("no key block inside the PEM armour"))?;
+    match block.tag() {
+        "PRIVATE KEY" => from_pkcs8(block.contents()),
+        "EC PRIVATE KEY" => from_sec1(block.contents(), None),
+        "RSA PRIVATE KEY" => Err(KeyError::WrongAlgorithm("an RSA private key".into())),
+        "ENCRYPTED PRIVATE KEY" => Err(KeyError::WrongKind(
+            "a password-protected private key (decrypt it first)".into(),
+        )),
+        "PUBLIC KEY" | "EC PUBLIC KEY" | "RSA PUBLIC KEY" => {
+            Err(KeyError::WrongKind("a public key".into()))
+        }
+        "CERTIFICATE" => Err(KeyError::WrongKind("a certificate".into())),
+        other => Err(KeyError::WrongKind(format!(
+            "a PEM block labelled `{}`",
+            other.chars().take(40).collect::<String>()
+        ))),
+    }
+}
+
+/// Bare DER: PKCS#8 first, then SEC1.
+fn from_der(der: &[u8]) -> Result<P256Key, KeyError> {
+    if PrivateKeyInfoRef::from_der(der).is_ok() {
+        from_pkcs8(der)
+    } else if EcPrivateKey::from_der(der).is_ok() {
+        from_sec1(der, None)
+    } else {
+        Err(KeyError::Unrecognized)
+    }
+}
+
+fn from_pkcs8(der: &[u8]) -> Result<P256Key, KeyError> {
+    let info = PrivateKeyInfoRef::from_der(der)
+        .map_err(|_| KeyError::Malformed("not a valid PKCS#8 structure"))?;
+    let algorithm = info.algorithm.oid;
+    if algorithm != ID_EC_PUBLIC_KEY {
+        return Err(KeyError::WrongAlgorithm(algorithm_name(algorithm)));
+    }
+    let curve = info
+        .algorithm
+        .parameters
+        .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+    from_sec1(info.private_key.as_bytes(), curve)
+}
+
+/// SEC1 `ECPrivateKey`; `outer_curve` is the curve named by an enclosing PKCS#8.
+fn from_sec1(der: &[u8], outer_curve: Option<ObjectIdentifier>) -> Result<P256Key, KeyError> {
+    let ec = EcPrivateKey::from_der(der)
+        .map_err(|_| KeyError::Malformed("not a valid EC private key structure"))?;
+    let inner_curve = ec.parameters.clone().and_then(EcParameters::named_curve);
+    let curve = outer_curve
+        .or(inner_curve)
+        .ok_or(KeyError::Malformed("the key does not name its curve"))?;
+    if curve != PRIME256V1 {
+        return Err(KeyError::WrongAlgorithm(curve_name(curve)));
+    }
+    if ec.private_key.len() != 32 {
+        return Err(KeyError::Malformed("a P-256 private key is 32 bytes"));
+    }
+    let public = match ec.public_key {
+        Some(public) => public.to_vec(),
+        // `openssl ec -no_public` and some exporters omit it; ring needs it.
+        None => derive_public(ec.private_key)?,
+    };
+    let pkcs8 = encode_pkcs8(ec.private_key, &public)?;
+    EcdsaKeyPair::from_pkcs8(
+        &ECDSA_P256_SHA256_FIXED_SIGNING,
+        &pkcs8,
+        &SystemRandom::new(),
+    )
+    .map_err(|_| KeyError::Malformed("its public key does not belong to its private key"))?;
+    Ok(P256Key { pkcs8 })
+}
+
+fn derive_public(secret: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let secret = p256::SecretKey::from_slice(secret)
+        .map_err(|_| KeyError::Malformed("the private scalar is out of range"))?;
+    Ok(secret.public_key().to_sec1_bytes().into_vec())
+}
+
+/// PKCS#8 v1 with the SEC1 key (curve left to the outer algorithm, public key kept),
+/// byte for byte the layout of Apple's `.p8` files.
+fn encode_pkcs8(secret: &[u8], public: &[u8]) -> Result<Vec<u8>, KeyError> {
+    const ENCODE: KeyError = KeyError::Malformed("the key could not be re-encoded");
+    let sec1 = EcPrivateKey {
+        private_key: secret,
+        parameters: None,
+        public_key: Some(public),
+    }
+    .to_der()
+    .map_err(|_| ENCODE)?;
+    let curve = PRIME256V1.to_der().map_err(|_| ENCODE)?;
+    let info = PrivateKeyInfoRef {
+        algorithm: AlgorithmIdentifierRef {
+            oid: ID_EC_PUBLIC_KEY,
+            parameters: Some(pkcs8::der::AnyRef::from_der(&curve).map_err(|_| ENCODE)?),
+        },
+        private_key: OctetStringRef::new(&sec1).map_err(|_| ENCODE)?,
+        public_key: None::<BitStringRef<'_>>,
+    };
+    info.to_der().map_err(|_| ENCODE)
+}
+
+fn algorithm_name(oid: ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => "an RSA private key".into(),
+        "1.3.101.112" => "an Ed25519 private key".into(),
+        "1.3.101.113" => "an Ed448 private key".into(),
+        "1.3.101.110" | "1.3.101.111" => "an X25519/X448 key-agreement key".into(),
+        "1.2.840.10040.4.1" => "a DSA private key".into(),
+        other => format!("a private key of algorithm `{other}`"),
+    }
+}
+
+fn curve_name(oid: ObjectIdentifier) -> String {
+    match oid.to_string().as_str() {
+        "1.3.132.0.34" => "an EC key on curve P-384".into(),
+        "1.3.132.0.35" => "an EC key on curve P-521".into(),
+        "1.3.132.0.10" => "an EC key on curve secp256k1".into(),
+        other => format!("an EC key on curve `{other}`"),
+    }
+}
