@@ -188,7 +188,7 @@ fn from_pkcs8(der: &[u8]) -> Result<P256Key, KeyError> {
 fn from_sec1(der: &[u8], outer_curve: Option<ObjectIdentifier>) -> Result<P256Key, KeyError> {
     let ec = EcPrivateKey::from_der(der)
         .map_err(|_| KeyError::Malformed("not a valid EC private key structure"))?;
-    let inner_curve = ec.parameters.clone().and_then(EcParameters::named_curve);
+    let inner_curve = ec.parameters.and_then(EcParameters::named_curve);
     let curve = outer_curve
         .or(inner_curve)
         .ok_or(KeyError::Malformed("the key does not name its curve"))?;
@@ -259,5 +259,97 @@ fn curve_name(oid: ObjectIdentifier) -> String {
         "1.3.132.0.35" => "an EC key on curve P-521".into(),
         "1.3.132.0.10" => "an EC key on curve secp256k1".into(),
         other => format!("an EC key on curve `{other}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    fn apple_form() -> P256Key {
+        parse(fixture("test-only-p256.p8").as_bytes()).unwrap()
+    }
+
+    fn b64(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    #[test]
+    fn apple_pem_round_trips_byte_for_byte() {
+        let pem = fixture("test-only-p256.p8");
+        assert_eq!(apple_form().to_pem(), pem);
+    }
+
+    #[test]
+    fn sec1_and_missing_public_key_forms_normalize_to_the_same_key() {
+        for name in [
+            "test-only-p256-sec1.pem",
+            "test-only-p256-sec1-nopub.pem",
+            "test-only-p256-pkcs8-nopub.pem",
+        ] {
+            assert_eq!(
+                parse(fixture(name).as_bytes()).unwrap(),
+                apple_form(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn ec_parameters_block_before_the_key_is_skipped() {
+        let text = format!(
+            "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n{}",
+            fixture("test-only-p256-sec1.pem")
+        );
+        assert_eq!(parse(text.as_bytes()).unwrap(), apple_form());
+    }
+
+    #[test]
+    fn der_in_base64_is_accepted() {
+        assert_eq!(
+            parse(b64(apple_form().pkcs8_der()).as_bytes()).unwrap(),
+            apple_form()
+        );
+    }
+
+    #[test]
+    fn quotes_around_the_value_are_ignored() {
+        let pem = fixture("test-only-p256.p8");
+        for quoted in [format!("\"{pem}\""), format!("'{}'", b64(pem.as_bytes()))] {
+            assert_eq!(parse(quoted.as_bytes()).unwrap(), apple_form());
+        }
+    }
+
+    #[test]
+    fn other_keys_are_named() {
+        let cases = [
+            ("test-only-p384.pem", "curve P-384"),
+            ("test-only-rsa.pem", "RSA private key"),
+            ("test-only-ed25519.pem", "Ed25519"),
+            ("test-only-p256.pub.pem", "a public key"),
+            ("test-only-cert.pem", "a certificate"),
+        ];
+        for (name, expected) in cases {
+            let err = parse(fixture(name).as_bytes()).unwrap_err().to_string();
+            assert!(err.contains(expected), "{name}: {err}");
+            assert!(err.contains("expected an EC P-256 private key"), "{err}");
+        }
+    }
+
+    #[test]
+    fn garbage_is_unrecognized() {
+        for input in ["", "hello world", "%%%", "AAAA"] {
+            assert!(parse(input.as_bytes()).is_err(), "{input}");
+        }
+        let truncated = &fixture("test-only-p256.p8")[..150];
+        assert!(matches!(
+            parse(truncated.as_bytes()),
+            Err(KeyError::Malformed(_))
+        ));
     }
 }

@@ -1,0 +1,198 @@
+//! Shared helpers: the binary with a clean environment, the test-only key in every form,
+//! a token verifier that does not use this crate's signing code, and the leak check.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
+use serde_json::Value;
+
+pub const KEY_ID: &str = "TESTKEY123";
+pub const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn read_fixture(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).unwrap()
+}
+
+/// The key as Apple ships it.
+pub fn key_pem() -> String {
+    read_fixture("test-only-p256.p8")
+}
+
+/// The binary with an empty environment: every test states what it sets.
+pub fn asc_jwt() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("asc-jwt").unwrap();
+    cmd.env_clear();
+    cmd
+}
+
+/// The binary configured with a valid team key passed as text.
+pub fn configured() -> assert_cmd::Command {
+    let mut cmd = asc_jwt();
+    cmd.env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env("ASC_PRIVATE_KEY", key_pem());
+    cmd
+}
+
+fn wrap(text: &str, width: usize, eol: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(width)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(eol)
+        + eol
+}
+
+/// Every form of the test key a user may paste, named.
+pub fn key_forms() -> Vec<(&'static str, String)> {
+    let pem = key_pem();
+    let sec1 = read_fixture("test-only-p256-sec1.pem");
+    let b64 = STANDARD.encode(&pem);
+    let der_b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    vec![
+        ("pkcs8 pem", pem.clone()),
+        ("pkcs8 pem, crlf", pem.replace('\n', "\r\n")),
+        ("pkcs8 pem, no final newline", pem.trim_end().to_owned()),
+        (
+            "pkcs8 pem, literal \\n",
+            pem.trim_end().replace('\n', "\\n"),
+        ),
+        ("sec1 pem", sec1.clone()),
+        (
+            "sec1 pem, no public key",
+            read_fixture("test-only-p256-sec1-nopub.pem"),
+        ),
+        (
+            "pkcs8 pem, no public key",
+            read_fixture("test-only-p256-pkcs8-nopub.pem"),
+        ),
+        ("base64 of pem, unwrapped", b64.clone()),
+        ("base64 of pem, 76 columns lf", wrap(&b64, 76, "\n")),
+        ("base64 of pem, 76 columns crlf", wrap(&b64, 76, "\r\n")),
+        ("base64 of pem, url-safe", URL_SAFE.encode(&pem)),
+        ("base64 of pem, unpadded", URL_SAFE_NO_PAD.encode(&pem)),
+        ("base64 of sec1 pem", STANDARD.encode(&sec1)),
+        ("base64 der", der_b64),
+        ("pem in double quotes", format!("\"{pem}\"")),
+        ("base64 in single quotes", format!("'{b64}'")),
+    ]
+}
+
+fn b64url(part: &str) -> Vec<u8> {
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .expect("token part is base64url without padding")
+}
+
+/// Decodes a token by hand and checks its signature with the `openssl` command line
+/// against the test key's public key; returns (header, claims).
+pub fn verify(token: &str) -> (Value, Value) {
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "a JWS compact token has three parts");
+    let header: Value = serde_json::from_slice(&b64url(parts[0])).unwrap();
+    let claims: Value = serde_json::from_slice(&b64url(parts[1])).unwrap();
+    let signature = b64url(parts[2]);
+    assert_eq!(
+        signature.len(),
+        64,
+        "ES256 signatures are 64 raw bytes r||s"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let message = dir.path().join("message");
+    let der = dir.path().join("signature.der");
+    std::fs::write(&message, format!("{}.{}", parts[0], parts[1])).unwrap();
+    std::fs::write(&der, rs_to_der(&signature)).unwrap();
+    let status = Command::new("openssl")
+        .args(["dgst", "-sha256", "-verify"])
+        .arg(fixture("test-only-p256.pub.pem"))
+        .arg("-signature")
+        .arg(&der)
+        .arg(&message)
+        .output()
+        .expect("openssl is installed");
+    assert!(
+        status.status.success(),
+        "openssl rejected the signature: {}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    (header, claims)
+}
+
+/// r||s → DER `SEQUENCE { INTEGER r, INTEGER s }`, as openssl wants it.
+fn rs_to_der(rs: &[u8]) -> Vec<u8> {
+    fn integer(bytes: &[u8]) -> Vec<u8> {
+        let mut v: Vec<u8> = bytes.iter().copied().skip_while(|&b| b == 0).collect();
+        if v.first().is_none_or(|&b| b & 0x80 != 0) {
+            v.insert(0, 0);
+        }
+        let mut out = vec![0x02, v.len() as u8];
+        out.extend(v);
+        out
+    }
+    let mut body = integer(&rs[..32]);
+    body.extend(integer(&rs[32..]));
+    let mut out = vec![0x30, body.len() as u8];
+    out.extend(body);
+    out
+}
+
+/// Every 16-character run of every secret the tests use: the key's base64 body, the
+/// base64 of the whole `.p8` as users store it, and the given tokens.
+pub fn secret_runs(tokens: &[&str]) -> Vec<String> {
+    let pem = key_pem();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let mut secrets = vec![body, STANDARD.encode(&pem)];
+    secrets.extend(tokens.iter().map(|t| t.to_string()));
+    secrets
+        .iter()
+        .flat_map(|s| {
+            let chars: Vec<char> = s.chars().collect();
+            chars
+                .windows(16)
+                .map(|w| w.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Fails if any line of `text` holds a secret run, except the lines whose designated job
+/// is to carry the token (`::add-mask::`, `token=`) when `allowed` says so.
+pub fn assert_no_leak(what: &str, text: &str, runs: &[String], allowed: &[&str]) {
+    for (number, line) in text.lines().enumerate() {
+        if allowed.iter().any(|prefix| line.starts_with(prefix)) {
+            continue;
+        }
+        // Say where, never what: the failure message must not repeat the secret.
+        assert!(
+            !runs.iter().any(|r| line.contains(r.as_str())),
+            "{what} line {} leaks secret material",
+            number + 1
+        );
+    }
+}
+
+/// Stdout and stderr of a finished command as strings.
+pub fn texts(output: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8(output.stdout.clone()).unwrap(),
+        String::from_utf8(output.stderr.clone()).unwrap(),
+    )
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}

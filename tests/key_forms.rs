@@ -1,0 +1,143 @@
+//! Every key form a user may paste mints a token that openssl verifies; other keys are
+//! refused with a message that names what was found.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn every_key_form_mints_a_verifiable_token() {
+    for (form, key) in key_forms() {
+        let output = asc_jwt()
+            .env("ASC_KEY_ID", KEY_ID)
+            .env("ASC_ISSUER_ID", ISSUER)
+            .env("ASC_PRIVATE_KEY", &key)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{form}: {}", texts(&output).1);
+        let (stdout, _) = texts(&output);
+        let (header, _) = verify(stdout.trim_end());
+        assert_eq!(header["kid"], KEY_ID, "{form}");
+    }
+}
+
+#[test]
+fn every_key_form_is_accepted_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (n, (form, key)) in key_forms().into_iter().enumerate() {
+        let path = dir.path().join(format!("key{n}.p8"));
+        std::fs::write(&path, key).unwrap();
+        let output = asc_jwt()
+            .env("ASC_KEY_ID", KEY_ID)
+            .env("ASC_ISSUER_ID", ISSUER)
+            .env("ASC_PRIVATE_KEY_PATH", &path)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{form}: {}", texts(&output).1);
+        verify(texts(&output).0.trim_end());
+    }
+}
+
+#[test]
+fn key_path_starting_with_tilde_is_read_from_home() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join("keys")).unwrap();
+    std::fs::write(home.path().join("keys/AuthKey_TESTKEY123.p8"), key_pem()).unwrap();
+    asc_jwt()
+        .env("HOME", home.path())
+        .env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env("ASC_PRIVATE_KEY_PATH", "~/keys/AuthKey_TESTKEY123.p8")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+}
+
+#[test]
+fn key_file_named_for_another_key_id_gets_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("AuthKey_OTHERKEY99.p8");
+    std::fs::write(&path, key_pem()).unwrap();
+    asc_jwt()
+        .env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env("ASC_PRIVATE_KEY_PATH", &path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the key file is named for key ID `OTHERKEY99` but ASC_KEY_ID (input key-id) is `TESTKEY123`",
+        ));
+}
+
+#[test]
+fn keys_that_are_not_p256_private_keys_are_refused_by_name() {
+    let cases = [
+        ("test-only-p384.pem", "an EC key on curve P-384"),
+        ("test-only-rsa.pem", "an RSA private key"),
+        ("test-only-ed25519.pem", "an Ed25519 private key"),
+        ("test-only-p256.pub.pem", "a public key"),
+        ("test-only-cert.pem", "a certificate"),
+    ];
+    for (name, found) in cases {
+        asc_jwt()
+            .env("ASC_KEY_ID", KEY_ID)
+            .env("ASC_ISSUER_ID", ISSUER)
+            .env("ASC_PRIVATE_KEY", read_fixture(name))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(format!(
+                "error: ASC_PRIVATE_KEY (input private-key) holds {found}; expected an EC P-256 private key"
+            )));
+    }
+}
+
+#[test]
+fn garbage_key_is_refused_without_being_echoed() {
+    asc_jwt()
+        .env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env("ASC_PRIVATE_KEY", "not-a-key-at-all!")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "ASC_PRIVATE_KEY (input private-key) is neither PEM nor base64",
+        ))
+        .stderr(predicate::str::contains("not-a-key-at-all").not());
+}
+
+#[test]
+fn unreadable_key_path_is_named() {
+    asc_jwt()
+        .env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env("ASC_PRIVATE_KEY_PATH", "/nonexistent/AuthKey_TESTKEY123.p8")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "ASC_PRIVATE_KEY_PATH (input private-key-path) is `/nonexistent/AuthKey_TESTKEY123.p8`, which cannot be read (no such file)",
+        ));
+}
+
+#[test]
+fn a_path_given_as_the_key_gets_a_hint() {
+    asc_jwt()
+        .env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env("ASC_PRIVATE_KEY", "./AuthKey_TESTKEY123.p8")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("looks like a file path"));
+}
+
+#[test]
+fn a_key_given_as_the_path_gets_a_hint() {
+    asc_jwt()
+        .env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env("ASC_PRIVATE_KEY_PATH", key_pem())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("looks like the key itself"));
+}
