@@ -108,6 +108,8 @@ pub struct Invalid {
 pub struct Config {
     pub spec: TokenSpec,
     pub key: P256Key,
+    /// The variable the key came from, for messages about it.
+    pub key_var: Var,
     pub format: Format,
     /// `GITHUB_OUTPUT`, where the `github` format appends.
     pub github_output: Option<PathBuf>,
@@ -232,7 +234,7 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
         });
     }
     let key = key_source(&raw, env)
-        .and_then(|source| source.load(key_id.as_deref(), &mut warnings))
+        .and_then(|source| Ok((source.load(key_id.as_deref(), &mut warnings)?, source.var())))
         .map_err(|problem| problems.push(problem))
         .ok();
 
@@ -247,7 +249,7 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
             Some(duration),
             Some(api),
             Some(format),
-            Some(key),
+            Some((key, key_var)),
         ) if problems.is_empty() => Ok(Config {
             spec: TokenSpec {
                 key_id,
@@ -258,6 +260,7 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
                 scope,
             },
             key,
+            key_var,
             format,
             github_output,
             warnings,
@@ -510,6 +513,13 @@ fn expand_home(path: &str, env: &Env) -> PathBuf {
 }
 
 impl KeySource {
+    fn var(&self) -> Var {
+        match self {
+            KeySource::Text(_) => Var::PrivateKey,
+            KeySource::File(_) => Var::PrivateKeyPath,
+        }
+    }
+
     fn load(&self, key_id: Option<&str>, warnings: &mut Vec<String>) -> Result<P256Key, Problem> {
         match self {
             KeySource::Text(text) => key::parse(text.as_bytes()).map_err(|err| Problem {

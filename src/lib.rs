@@ -12,6 +12,7 @@ pub mod token;
 use std::io::Write;
 
 use config::Env;
+use jsonwebtoken::errors::ErrorKind;
 use output::Log;
 
 /// Exit codes, as documented in `--help` and the README.
@@ -55,6 +56,14 @@ pub fn run(env: &Env, now: i64, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     }
     let minted = match token::mint(&config.spec, &config.key, now) {
         Ok(minted) => minted,
+        Err(err) if *err.kind() == ErrorKind::InvalidEcdsaKey => {
+            let problem = config::Problem {
+                var: config.key_var,
+                message: key::MISMATCHED.to_string(),
+            };
+            let _ = log.error(stderr, &problem.to_string());
+            return exit::USAGE;
+        }
         Err(err) => {
             // jsonwebtoken's errors name the failure kind, never key material.
             let _ = log.error(stderr, &format!("could not sign the token: {err}"));

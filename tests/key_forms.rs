@@ -141,3 +141,38 @@ fn a_key_given_as_the_path_gets_a_hint() {
         .code(2)
         .stderr(predicate::str::contains("looks like the key itself"));
 }
+
+#[test]
+fn key_whose_public_key_belongs_to_another_key_is_refused() {
+    use base64::Engine as _;
+    let der = |name: &str| {
+        let body: String = read_fixture(name)
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .unwrap()
+    };
+    let (own, other) = (der("test-only-p256.p8"), der("test-only-p256-other.p8"));
+    assert_eq!(
+        (own.len(), other.len()),
+        (138, 138),
+        "Apple's fixed PKCS#8 layout"
+    );
+    // The last 65 bytes are the public point.
+    let spliced = [&own[..73], &other[73..]].concat();
+    asc_jwt()
+        .env("ASC_KEY_ID", KEY_ID)
+        .env("ASC_ISSUER_ID", ISSUER)
+        .env(
+            "ASC_PRIVATE_KEY",
+            base64::engine::general_purpose::STANDARD.encode(spliced),
+        )
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: ASC_PRIVATE_KEY (input private-key) is damaged (its embedded public key does not belong to its private key)",
+        ));
+}
