@@ -7,16 +7,13 @@ cd "$(dirname "$0")/.."
 command=$(sed -n '/<!-- quickstart -->/,/<!-- \/quickstart -->/p' README.md | grep '^ASC_')
 [ -n "$command" ] || { echo "check-quickstart: no quick-start command found in README.md" >&2; exit 1; }
 
-tools="${TMPDIR:-/tmp}/asc-jwt-verifiers"
-mkdir -p "$tools"
 python3 -c 'import jwt, cryptography' 2>/dev/null \
   || python3 -m pip install --quiet --disable-pip-version-check 'PyJWT[crypto]'
-[ -d "$tools/node_modules/jose" ] \
-  || npm install --silent --no-audit --no-fund --prefix "$tools" jose@6 >/dev/null
-cp scripts/verify-token.mjs "$tools/"
+[ -d scripts/node_modules/jose ] \
+  || npm ci --silent --no-audit --no-fund --prefix scripts >/dev/null
 
 echo "check-quickstart: $command"
 token=$(bash -c "$command")
 pub=tests/fixtures/test-only-p256.pub.pem
 python3 scripts/verify-token.py "$pub" <<<"$token"
-node "$tools/verify-token.mjs" "$PWD/$pub" <<<"$token"
+node scripts/verify-token.mjs "$pub" <<<"$token"

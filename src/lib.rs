@@ -2,6 +2,27 @@
 //!
 //! Data flows one way: environment → [`config`] → [`key`] → [`token`] → [`output`].
 //! [`run`] is the whole program short of reading the process's environment and clock.
+//!
+//! The library mints in-process too:
+//!
+//! ```
+//! use asc_jwt::{key, token};
+//!
+//! let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-only-p256.p8"))?;
+//! let key = key::parse(&pem)?;
+//! let spec = token::TokenSpec {
+//!     key_id: "TESTKEY123".into(),
+//!     issuer_id: Some("57246542-96fe-1a63-e053-0824d011072a".into()),
+//!     key_type: token::KeyType::Team,
+//!     api: token::Api::AppStoreConnect,
+//!     duration: 1200,
+//!     scope: None,
+//! };
+//! let minted = token::mint(&spec, &key, 1_800_000_000)?;
+//! assert_eq!(minted.issued_at, 1_800_000_000 - 60);
+//! assert_eq!(minted.expires_at - minted.issued_at, 1200);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod config;
 pub mod crypto;
