@@ -40,6 +40,7 @@ for workflow in .github/workflows/*.yml; do
   expect "action-validator $workflow" scripts/node_modules/.bin/action-validator "$workflow"
 done
 expect "shellcheck scripts and .ci/run" shellcheck scripts/*.sh .ci/run
+expect "README's inputs and outputs tables match action.yml" python3 scripts/check-readme-tables.py
 
 echo "== act: the CI workflow's action self-test job, host mode"
 act_log="$work/act.log"
