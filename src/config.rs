@@ -24,12 +24,17 @@ pub enum Var {
     Scope,
     Api,
     Format,
+    KeyFile,
+    KeyDir,
+    KeyFileOverwrite,
+    FastlaneJson,
+    AddToPath,
     GithubOutput,
 }
 
 impl Var {
     /// Every `ASC_*` variable, in the order `--help` lists them.
-    pub const ALL: [Var; 9] = [
+    pub const ALL: [Var; 14] = [
         Var::KeyId,
         Var::IssuerId,
         Var::PrivateKey,
@@ -39,6 +44,11 @@ impl Var {
         Var::Scope,
         Var::Api,
         Var::Format,
+        Var::KeyFile,
+        Var::KeyDir,
+        Var::KeyFileOverwrite,
+        Var::FastlaneJson,
+        Var::AddToPath,
     ];
 
     /// The environment variable.
@@ -53,6 +63,11 @@ impl Var {
             Var::Scope => "ASC_SCOPE",
             Var::Api => "ASC_API",
             Var::Format => "ASC_FORMAT",
+            Var::KeyFile => "ASC_KEY_FILE",
+            Var::KeyDir => "ASC_KEY_DIR",
+            Var::KeyFileOverwrite => "ASC_KEY_FILE_OVERWRITE",
+            Var::FastlaneJson => "ASC_FASTLANE_JSON",
+            Var::AddToPath => "ASC_ADD_TO_PATH",
             Var::GithubOutput => "GITHUB_OUTPUT",
         }
     }
@@ -68,6 +83,11 @@ impl Var {
             Var::Duration => Some("duration"),
             Var::Scope => Some("scope"),
             Var::Api => Some("api"),
+            Var::KeyFile => Some("key-file"),
+            Var::KeyDir => Some("key-dir"),
+            Var::KeyFileOverwrite => Some("key-file-overwrite"),
+            Var::FastlaneJson => Some("fastlane-json"),
+            Var::AddToPath => Some("add-to-path"),
             Var::Format | Var::GithubOutput => None,
         }
     }
@@ -111,10 +131,35 @@ pub struct Config {
     /// The variable the key came from, for messages about it.
     pub key_var: Var,
     pub format: Format,
-    /// `GITHUB_OUTPUT`, where the `github` format appends.
-    pub github_output: Option<PathBuf>,
+    /// Where to write the key for Apple's tools, if anywhere.
+    pub key_files: Option<KeyFiles>,
+    /// Whether to put the binary on `GITHUB_PATH` (and, with a key file, its settings on
+    /// `GITHUB_ENV`) for later steps.
+    pub add_to_path: bool,
+    /// The GitHub Actions files this run appends to, when set.
+    pub github: GithubFiles,
     /// Things worth saying that do not stop the mint.
     pub warnings: Vec<String>,
+}
+
+/// What to write for Apple's tools and fastlane, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFiles {
+    pub dir: PathBuf,
+    /// `AuthKey_<KEY_ID>.p8` for altool, notarytool and xcodebuild.
+    pub key_file: bool,
+    /// fastlane's API key JSON.
+    pub fastlane_json: bool,
+    /// Replace a file that exists with other content.
+    pub overwrite: bool,
+}
+
+/// `GITHUB_OUTPUT`, `GITHUB_ENV` and `GITHUB_PATH`, as the runner sets them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GithubFiles {
+    pub output: Option<PathBuf>,
+    pub env: Option<PathBuf>,
+    pub path: Option<PathBuf>,
 }
 
 /// The raw `ASC_*` values, trimmed, empty ones dropped.
@@ -129,6 +174,11 @@ struct Raw {
     scope: Option<String>,
     api: Option<String>,
     format: Option<String>,
+    key_file: Option<String>,
+    key_dir: Option<String>,
+    key_file_overwrite: Option<String>,
+    fastlane_json: Option<String>,
+    add_to_path: Option<String>,
 }
 
 /// The process environment, as read with `std::env::vars_os` (which, unlike `vars`,
@@ -224,14 +274,46 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
     };
     let api = checked(&mut problems, Var::Api, api(raw.api.as_deref()));
     let format = checked(&mut problems, Var::Format, format(raw.format.as_deref()));
-    let github_output = env.get_os(Var::GithubOutput.name()).map(PathBuf::from);
-    if format == Some(Format::Github) && github_output.is_none() {
+    let github = GithubFiles {
+        output: env.get_os("GITHUB_OUTPUT").map(PathBuf::from),
+        env: env.get_os("GITHUB_ENV").map(PathBuf::from),
+        path: env.get_os("GITHUB_PATH").map(PathBuf::from),
+    };
+    if format == Some(Format::Github) && github.output.is_none() {
         problems.push(Problem {
             var: Var::GithubOutput,
             message: "is not set, but ASC_FORMAT is `github`: that format only works inside a \
                       GitHub Actions step; use `text`, `json` or `dotenv` elsewhere"
                 .into(),
         });
+    }
+    let mut flag = |var: Var, value: &Option<String>| {
+        checked(&mut problems, var, boolean(value.as_deref())).unwrap_or(false)
+    };
+    let key_file = flag(Var::KeyFile, &raw.key_file);
+    let fastlane_json = flag(Var::FastlaneJson, &raw.fastlane_json);
+    let overwrite = flag(Var::KeyFileOverwrite, &raw.key_file_overwrite);
+    let add_to_path = flag(Var::AddToPath, &raw.add_to_path);
+    let key_files = match key_file || fastlane_json {
+        false => None,
+        true => checked(
+            &mut problems,
+            Var::KeyDir,
+            key_dir(raw.key_dir.as_deref(), env),
+        )
+        .map(|dir| KeyFiles {
+            dir,
+            key_file,
+            fastlane_json,
+            overwrite,
+        }),
+    };
+    if add_to_path && github.path.is_none() {
+        warnings.push(format!(
+            "{} is `true`, but GITHUB_PATH is not set: it only has an effect inside GitHub \
+             Actions",
+            Var::AddToPath
+        ));
     }
     let key = key_source(&raw, env)
         .and_then(|source| Ok((source.load(key_id.as_deref(), &mut warnings)?, source.var())))
@@ -262,7 +344,9 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
             key,
             key_var,
             format,
-            github_output,
+            key_files,
+            add_to_path,
+            github,
             warnings,
         }),
         _ => Err(Invalid { problems, warnings }),
@@ -360,6 +444,38 @@ fn check_uuid_shape(value: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+fn boolean(value: Option<&str>) -> Result<bool, String> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(format!(
+            "is {}: expected `true` or `false`",
+            shown(value.unwrap_or_default())
+        )),
+    }
+}
+
+/// `ASC_KEY_DIR`, or the default: inside GitHub Actions `$RUNNER_TEMP/asc-jwt/private_keys`
+/// (the runner empties RUNNER_TEMP when the job ends), elsewhere
+/// `~/.appstoreconnect/private_keys` (a folder `xcrun altool` searches).
+fn key_dir(value: Option<&str>, env: &Env) -> Result<PathBuf, String> {
+    if let Some(dir) = value {
+        return Ok(expand_home(dir, env));
+    }
+    if env.in_github_actions()
+        && let Some(temp) = env.get_os("RUNNER_TEMP")
+    {
+        return Ok(PathBuf::from(temp).join("asc-jwt").join("private_keys"));
+    }
+    env.home()
+        .map(|home| home.join(".appstoreconnect").join("private_keys"))
+        .ok_or_else(|| {
+            "is not set, and neither is HOME, so there is no default folder for the key \
+             file: set it to the folder to write AuthKey_<KEY_ID>.p8 in"
+                .into()
+        })
 }
 
 fn api(value: Option<&str>) -> Result<Api, String> {

@@ -27,14 +27,16 @@
 pub mod config;
 pub mod crypto;
 pub mod key;
+pub mod keyfile;
 pub mod output;
 pub mod token;
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use config::Env;
+use config::{Config, Env};
 use jsonwebtoken::errors::ErrorKind;
-use output::Log;
+use output::{Format, Log};
 
 /// Exit codes, as documented in `--help` and the README.
 pub mod exit {
@@ -46,10 +48,31 @@ pub mod exit {
     pub const USAGE: u8 = 2;
 }
 
+/// A failed run: its exit code and what to say.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl std::fmt::Display) -> Self {
+        Failure {
+            code,
+            message: message.to_string(),
+        }
+    }
+}
+
 /// Reads the configuration from `env`, mints at Unix time `now`, writes the result, and
-/// returns the exit code. Nothing it prints contains the key or, outside the token's
-/// designated place, the token.
-pub fn run(env: &Env, now: i64, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+/// returns the exit code. `exe` is this program's path, for `ASC_ADD_TO_PATH`. Nothing it
+/// prints contains the key or, outside the token's designated place, the token.
+pub fn run(
+    env: &Env,
+    now: i64,
+    exe: Option<&Path>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
     let log = Log {
         github: env.in_github_actions(),
     };
@@ -75,35 +98,116 @@ pub fn run(env: &Env, now: i64, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     for warning in &config.warnings {
         let _ = log.warning(stderr, warning);
     }
-    let minted = match token::mint(&config.spec, &config.key, now) {
-        Ok(minted) => minted,
-        Err(err) if *err.kind() == ErrorKind::InvalidEcdsaKey => {
-            let problem = config::Problem {
-                var: config.key_var,
-                message: key::MISMATCHED.to_string(),
-            };
-            let _ = log.error(stderr, &problem.to_string());
-            return exit::USAGE;
-        }
-        Err(err) => {
-            // jsonwebtoken's errors name the failure kind, never key material.
-            let _ = log.error(stderr, &format!("could not sign the token: {err}"));
-            return exit::FAILURE;
-        }
-    };
-    match output::emit(
-        config.format,
-        &minted,
-        &config.spec,
-        config.github_output.as_deref(),
-        env.in_github_actions(),
-        stdout,
-        stderr,
-    ) {
+    match deliver(&config, env, now, exe, stdout, stderr) {
         Ok(()) => exit::OK,
-        Err(err) => {
-            let _ = log.error(stderr, &format!("{err:#}"));
-            exit::FAILURE
+        Err(failure) => {
+            let _ = log.error(stderr, &failure.message);
+            failure.code
         }
     }
+}
+
+/// Mints, then hands everything over in an order that never leaves a token unmasked or
+/// half the outputs written: GitHub's files are opened first, then masks are printed,
+/// then the key files are written, then the outputs.
+fn deliver(
+    config: &Config,
+    env: &Env,
+    now: i64,
+    exe: Option<&Path>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<(), Failure> {
+    let minted = token::mint(&config.spec, &config.key, now).map_err(|err| {
+        match err.kind() {
+            // `ring` checks the key pair as it signs.
+            ErrorKind::InvalidEcdsaKey => Failure::new(
+                exit::USAGE,
+                config::Problem {
+                    var: config.key_var,
+                    message: key::MISMATCHED.to_string(),
+                },
+            ),
+            // jsonwebtoken's errors name the failure kind, never key material.
+            _ => Failure::new(exit::FAILURE, format!("could not sign the token: {err}")),
+        }
+    })?;
+
+    let key_file = config.key_files.as_ref().is_some_and(|f| f.key_file);
+    let open = |name: &str, path: &Option<PathBuf>, wanted: bool| match (path, wanted) {
+        (Some(path), true) => output::open_github_file(name, path)
+            .map(Some)
+            .map_err(|err| Failure::new(exit::FAILURE, format!("{err:#}"))),
+        _ => Ok(None),
+    };
+    let github = &config.github;
+    let mut output_file = open(
+        "GITHUB_OUTPUT",
+        &github.output,
+        config.format == Format::Github,
+    )?;
+    let mut env_file = open("GITHUB_ENV", &github.env, key_file)?;
+    let mut path_file = open("GITHUB_PATH", &github.path, config.add_to_path)?;
+
+    let io =
+        |err: std::io::Error| Failure::new(exit::FAILURE, format!("cannot write output: {err}"));
+    // The `github` format always masks: its file is read by the runner.
+    if env.in_github_actions() || config.format == Format::Github {
+        let masks = output::masks(
+            &minted.token,
+            config.key_files.as_ref().map(|_| &config.key),
+        );
+        let out: &mut dyn Write = match config.format {
+            Format::Github => stdout,
+            _ => stderr,
+        };
+        out.write_all(masks.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(io)?;
+    }
+
+    let written = match &config.key_files {
+        Some(files) => keyfile::write(files, &config.key, &config.spec).map_err(|err| {
+            let code = match err {
+                keyfile::WriteError::Conflict(_) => exit::USAGE,
+                keyfile::WriteError::Io { .. } => exit::FAILURE,
+            };
+            Failure::new(code, err)
+        })?,
+        None => keyfile::Written::default(),
+    };
+    let report = output::Report {
+        minted: &minted,
+        spec: &config.spec,
+        written: &written,
+    };
+    output::emit(config.format, &report, output_file.as_mut(), stdout, stderr).map_err(io)?;
+
+    if let (Some(file), Some(key_path)) = (env_file.as_mut(), &written.key_path) {
+        let dir = key_path.parent().unwrap_or(key_path);
+        let mut lines = output::github_line("API_PRIVATE_KEYS_DIR", &dir.to_string_lossy());
+        if config.add_to_path {
+            // What a bare `asc-jwt` in a later step needs; the key as a path, never itself.
+            let spec = &config.spec;
+            lines += &output::github_line("ASC_KEY_ID", &spec.key_id);
+            if let Some(issuer) = &spec.issuer_id {
+                lines += &output::github_line("ASC_ISSUER_ID", issuer);
+            }
+            lines += &output::github_line("ASC_KEY_TYPE", spec.key_type.name());
+            lines += &output::github_line("ASC_API", spec.api.name());
+            lines += &output::github_line("ASC_PRIVATE_KEY_PATH", &key_path.to_string_lossy());
+        }
+        file.write_all(lines.as_bytes()).map_err(io)?;
+    }
+    if let Some(file) = path_file.as_mut() {
+        let dir = exe.and_then(Path::parent).ok_or_else(|| {
+            Failure::new(
+                exit::FAILURE,
+                "cannot tell which folder asc-jwt runs from, for GITHUB_PATH",
+            )
+        })?;
+        file.write_all(format!("{}\n", dir.display()).as_bytes())
+            .map_err(io)?;
+    }
+    Ok(())
 }

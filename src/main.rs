@@ -37,7 +37,14 @@ fn main() -> ExitCode {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    ExitCode::from(asc_jwt::run(&env, now, &mut stdout, &mut stderr))
+    let exe = std::env::current_exe().ok();
+    ExitCode::from(asc_jwt::run(
+        &env,
+        now,
+        exe.as_deref(),
+        &mut stdout,
+        &mut stderr,
+    ))
 }
 
 fn print(out: &mut dyn Write, text: &str) -> u8 {
@@ -84,18 +91,37 @@ value counts as unset):
   ASC_FORMAT                                `text`, `json`, `dotenv` or `github`
                                             (default `text`; the action sets `github`)
 
+Key files for Apple's tools (altool, notarytool, xcodebuild) and fastlane:
+  ASC_KEY_FILE          [key-file]          `true`: write the key, in Apple's form, as
+                                            <dir>/AuthKey_<KEY_ID>.p8 (default `false`)
+  ASC_FASTLANE_JSON     [fastlane-json]     `true`: write fastlane's API key JSON in <dir>
+                                            (default `false`)
+  ASC_KEY_DIR           [key-dir]           <dir>: folder 0700, files 0600 (default
+                                            $RUNNER_TEMP/asc-jwt/private_keys in GitHub
+                                            Actions, ~/.appstoreconnect/private_keys else)
+  ASC_KEY_FILE_OVERWRITE [key-file-overwrite] `true`: replace a file holding another key
+                                            (default `false`: that is an error, exit 2)
+  ASC_ADD_TO_PATH       [add-to-path]       `true`: in GitHub Actions, append asc-jwt's
+                                            folder to GITHUB_PATH and, with a key file, the
+                                            settings for a bare `asc-jwt` to GITHUB_ENV
+
 Output formats:
   text    the token alone on stdout
-  json    {\"token\",\"expires_at\",\"issued_at\",\"key_id\",\"key_type\",\"api\"} on stdout
-  dotenv  ASC_TOKEN=... and ASC_TOKEN_EXPIRES_AT=... on stdout
-  github  outputs `token` and `expires-at` appended to $GITHUB_OUTPUT, the mask on stdout
-A one-line summary (never the token) goes to stderr. With GITHUB_ACTIONS=true the token's
-::add-mask:: line is printed first, and errors and warnings are workflow commands.
+  json    {\"token\",\"expires_at\",\"issued_at\",\"key_id\",\"key_type\",\"api\"} on stdout,
+          plus \"key_path\" and \"fastlane_json_path\" when those files are written
+  dotenv  ASC_TOKEN=... and ASC_TOKEN_EXPIRES_AT=... on stdout, plus ASC_KEY_PATH=...
+          and ASC_FASTLANE_JSON_PATH=... when those files are written
+  github  outputs token, expires-at, key-id, issuer-id, key-path and fastlane-json-path
+          appended to $GITHUB_OUTPUT, the masks on stdout
+A one-line summary (never the token) goes to stderr. With GITHUB_ACTIONS=true the
+::add-mask:: lines of the token (and of the key, when it is written to disk) come first,
+and errors and warnings are workflow commands.
 
 Token: iat = now - 60 s (tolerates a runner clock up to a minute fast), exp = iat + duration.
 
 Exit codes:
   0  a token was minted and written
-  1  any other failure, e.g. GITHUB_OUTPUT cannot be written (nothing is printed)
-  2  the configuration or an input is wrong (every problem is listed; nothing is minted)
+  1  any other failure, e.g. GITHUB_OUTPUT or the key folder cannot be written
+  2  the configuration or an input is wrong (every problem is listed; nothing is minted),
+     or a key file exists with another key
 ";

@@ -1,12 +1,14 @@
 //! The four output formats, and GitHub's workflow commands (mask, error, warning).
 //!
 //! The token is written to exactly one place per format; in a GitHub Actions step its
-//! `::add-mask::` line always comes first.
+//! `::add-mask::` line (and those of the key, when it goes to disk) come first.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use crate::key::P256Key;
+use crate::keyfile::Written;
 use crate::token::{Minted, TokenSpec};
 
 /// How the token is handed over.
@@ -64,64 +66,118 @@ pub fn escape_data(message: &str) -> String {
         .replace('\n', "%0A")
 }
 
-/// Writes the token in `format`. For `github`, `github_output` must be set; it is opened
-/// before anything is printed, so a file that cannot be written leaves the token nowhere.
-pub fn emit(
-    format: Format,
-    minted: &Minted,
-    spec: &TokenSpec,
-    github_output: Option<&Path>,
-    in_github_actions: bool,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> anyhow::Result<()> {
-    use anyhow::Context as _;
-    let mask = format!("::add-mask::{}\n", minted.token);
-    match format {
-        Format::Github => {
-            let path = github_output.context("GITHUB_OUTPUT is not set")?;
-            let mut file = open_for_append(path).with_context(|| {
-                format!(
-                    "cannot open GITHUB_OUTPUT `{}` for appending",
-                    path.display()
-                )
-            })?;
-            stdout.write_all(mask.as_bytes())?;
-            stdout.flush()?;
-            let lines = format!("token={}\nexpires-at={}\n", minted.token, minted.expires_at);
-            file.write_all(lines.as_bytes())
-                .and_then(|()| file.flush())
-                .with_context(|| format!("cannot write to GITHUB_OUTPUT `{}`", path.display()))?;
-        }
-        Format::Text | Format::Json | Format::Dotenv => {
-            if in_github_actions {
-                stderr.write_all(mask.as_bytes())?;
-                stderr.flush()?;
-            }
-            let body = match format {
-                Format::Json => {
-                    let value = serde_json::json!({
-                        "token": minted.token,
-                        "expires_at": minted.expires_at,
-                        "issued_at": minted.issued_at,
-                        "key_id": spec.key_id,
-                        "key_type": spec.key_type.name(),
-                        "api": spec.api.name(),
-                    });
-                    format!("{value}\n")
-                }
-                Format::Dotenv => format!(
-                    "ASC_TOKEN={}\nASC_TOKEN_EXPIRES_AT={}\n",
-                    minted.token, minted.expires_at
-                ),
-                _ => format!("{}\n", minted.token),
-            };
-            stdout.write_all(body.as_bytes())?;
-            stdout.flush()?;
+/// Everything a successful run reports.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub minted: &'a Minted,
+    pub spec: &'a TokenSpec,
+    pub written: &'a Written,
+}
+
+/// The `::add-mask::` lines for the token and, when the key is going to disk, for every
+/// line of the key's base64 body and the body as one line: GitHub masks a secret as it
+/// was stored, not the decoded form a later `cat` of the key file would print.
+pub fn masks(token: &str, key_on_disk: Option<&P256Key>) -> String {
+    let mut lines = String::new();
+    if let Some(key) = key_on_disk {
+        let pem = key.to_pem();
+        let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        for line in body.iter().copied().chain([body.concat().as_str()]) {
+            lines.push_str(&format!("::add-mask::{line}\n"));
         }
     }
-    writeln!(stderr, "{}", summary(minted, spec))?;
-    Ok(())
+    lines.push_str(&format!("::add-mask::{token}\n"));
+    lines
+}
+
+/// One `name=value` line for GITHUB_OUTPUT or GITHUB_ENV, in the runner's multi-line
+/// form if the value has a line break.
+pub fn github_line(name: &str, value: &str) -> String {
+    if value.contains(['\n', '\r']) {
+        let mut delimiter = String::from("ASC_JWT_EOF");
+        while value.contains(&delimiter) {
+            delimiter.push('_');
+        }
+        format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    } else {
+        format!("{name}={value}\n")
+    }
+}
+
+/// Writes the report in `format`: to stdout, or for `github` to `github_output` (opened
+/// by the caller before anything was printed). The masks are the caller's job too.
+pub fn emit(
+    format: Format,
+    report: &Report<'_>,
+    github_output: Option<&mut File>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> io::Result<()> {
+    let Report {
+        minted,
+        spec,
+        written,
+    } = *report;
+    let key_path = written.key_path.as_deref().map(path_text);
+    let fastlane_path = written.fastlane_json_path.as_deref().map(path_text);
+    match format {
+        Format::Github => {
+            let mut lines = github_line("token", &minted.token);
+            lines += &github_line("expires-at", &minted.expires_at.to_string());
+            lines += &github_line("key-id", &spec.key_id);
+            lines += &github_line("issuer-id", spec.issuer_id.as_deref().unwrap_or(""));
+            lines += &github_line("key-path", key_path.as_deref().unwrap_or(""));
+            lines += &github_line("fastlane-json-path", fastlane_path.as_deref().unwrap_or(""));
+            let file =
+                github_output.ok_or_else(|| io::Error::other("GITHUB_OUTPUT is not open"))?;
+            file.write_all(lines.as_bytes())?;
+            file.flush()?;
+        }
+        Format::Json => {
+            let mut value = serde_json::json!({
+                "token": minted.token,
+                "expires_at": minted.expires_at,
+                "issued_at": minted.issued_at,
+                "key_id": spec.key_id,
+                "key_type": spec.key_type.name(),
+                "api": spec.api.name(),
+            });
+            if let Some(path) = &key_path {
+                value["key_path"] = path.as_str().into();
+            }
+            if let Some(path) = &fastlane_path {
+                value["fastlane_json_path"] = path.as_str().into();
+            }
+            writeln!(stdout, "{value}")?;
+        }
+        Format::Dotenv => {
+            let mut lines = format!(
+                "ASC_TOKEN={}\nASC_TOKEN_EXPIRES_AT={}\n",
+                minted.token, minted.expires_at
+            );
+            if let Some(path) = &key_path {
+                lines += &format!("ASC_KEY_PATH={path}\n");
+            }
+            if let Some(path) = &fastlane_path {
+                lines += &format!("ASC_FASTLANE_JSON_PATH={path}\n");
+            }
+            stdout.write_all(lines.as_bytes())?;
+        }
+        Format::Text => writeln!(stdout, "{}", minted.token)?,
+    }
+    stdout.flush()?;
+    writeln!(stderr, "{}", summary(report))
+}
+
+fn path_text(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Opens a GitHub Actions file (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH) to append to.
+pub fn open_github_file(name: &str, path: &Path) -> anyhow::Result<File> {
+    use anyhow::Context as _;
+    open_for_append(path)
+        .with_context(|| format!("cannot open {name} `{}` for appending", path.display()))
 }
 
 /// Opens for appending; if the file does not end in a newline, adds one so that our
@@ -144,16 +200,29 @@ fn open_for_append(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
-/// The one human line: what was minted and until when; never the token.
-pub fn summary(minted: &Minted, spec: &TokenSpec) -> String {
-    format!(
+/// The one human line: what was minted and until when, and what was written; never the
+/// token.
+pub fn summary(report: &Report<'_>) -> String {
+    let Report {
+        minted,
+        spec,
+        written,
+    } = *report;
+    let mut line = format!(
         "asc-jwt: minted a {} key token for key ID {} (api {}, lifetime {} s), expires {}",
         spec.key_type.name(),
         spec.key_id,
         spec.api.name(),
         spec.duration,
         rfc3339(minted.expires_at)
-    )
+    );
+    if let Some(path) = &written.key_path {
+        line += &format!("; key file {}", path.display());
+    }
+    if let Some(path) = &written.fastlane_json_path {
+        line += &format!("; fastlane JSON {}", path.display());
+    }
+    line
 }
 
 /// Unix seconds as RFC 3339 UTC (`2026-11-28T13:20:00Z`).
