@@ -3,37 +3,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::*;
 use predicates::prelude::*;
 use serde_json::Value;
-
-/// Parses a GITHUB_OUTPUT file as the runner does: `name=value` lines, and
-/// `name<<DELIMITER` … `DELIMITER` blocks for multi-line values.
-fn parse_github_file(text: &str) -> BTreeMap<String, String> {
-    let mut values = BTreeMap::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if line.is_empty() {
-            continue;
-        }
-        let heredoc = line.find("<<");
-        let equals = line.find('=');
-        match (heredoc, equals) {
-            (Some(h), e) if e.is_none_or(|e| h < e) => {
-                let (name, delimiter) = (&line[..h], &line[h + 2..]);
-                let body: Vec<&str> = lines.by_ref().take_while(|l| *l != delimiter).collect();
-                values.insert(name.to_owned(), body.join("\n"));
-            }
-            (_, Some(e)) => {
-                values.insert(line[..e].to_owned(), line[e + 1..].to_owned());
-            }
-            _ => panic!("the runner would reject the line {line:?}"),
-        }
-    }
-    values
-}
 
 #[test]
 fn text_prints_the_token_alone_on_stdout() {

@@ -2,6 +2,7 @@
 //! a token verifier that does not use this crate's signing code, and the leak check.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -195,4 +196,30 @@ pub fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64
+}
+
+/// Parses a GITHUB_OUTPUT or GITHUB_ENV file as the runner does: `name=value` lines, and
+/// `name<<DELIMITER` … `DELIMITER` blocks for multi-line values.
+pub fn parse_github_file(text: &str) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.is_empty() {
+            continue;
+        }
+        let heredoc = line.find("<<");
+        let equals = line.find('=');
+        match (heredoc, equals) {
+            (Some(h), e) if e.is_none_or(|e| h < e) => {
+                let (name, delimiter) = (&line[..h], &line[h + 2..]);
+                let body: Vec<&str> = lines.by_ref().take_while(|l| *l != delimiter).collect();
+                values.insert(name.to_owned(), body.join("\n"));
+            }
+            (_, Some(e)) => {
+                values.insert(line[..e].to_owned(), line[e + 1..].to_owned());
+            }
+            _ => panic!("the runner would reject the line {line:?}"),
+        }
+    }
+    values
 }
