@@ -2,8 +2,8 @@
 # The action's local proof, with no GitHub and no Docker:
 #   1. static checks of action.yml and the workflows (actionlint with shellcheck, zizmor,
 #      action-validator) and shellcheck of every script;
-#   2. the CI workflow's action self-test job run by `act` in host mode (uses: ./ builds
-#      from source, the token output is verified by jose);
+#   2. the CI workflow's action jobs run by `act` in host mode (uses: ./ builds from
+#      source; tokens verified by jose; key file, fastlane JSON, a bare second mint);
 #   3. scripts/install.sh's download path against a release server on 127.0.0.1: a good
 #      checksum runs, a tampered binary is refused before it runs, a missing asset falls
 #      back to building, a missing checksum fails closed;
@@ -42,20 +42,24 @@ done
 expect "shellcheck scripts and .ci/run" shellcheck scripts/*.sh .ci/run
 expect "README's inputs and outputs tables match action.yml" python3 scripts/check-readme-tables.py
 
-echo "== act: the CI workflow's action self-test job, host mode"
-act_log="$work/act.log"
+echo "== act: the CI workflow's action jobs, host mode"
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
-# act keeps its caches under HOME; a fresh one keeps runs independent.
-if HOME="$work/act-home" act -W .github/workflows/ci.yml -j action-self-test --matrix os:ubuntu-latest \
-  -P ubuntu-latest=-self-hosted --no-cache-server >"$act_log" 2>&1 \
-  && grep -q "jose: signature valid" "$act_log" && grep -q "Job succeeded" "$act_log"; then
-  ok "act ran uses: ./ and jose verified its token output"
-  grep -E "building from source|built |minted|jose:|expires-at" "$act_log" | sed 's/^/    /'
-else
-  not_ok "act self-test (log follows)"
-  tail -n 40 "$act_log"
-fi
-if grep -q "eyJ" "$act_log"; then not_ok "act log shows a token"; else ok "act log shows no token"; fi
+grep -v -e '-----' tests/fixtures/test-only-p256.p8 >"$work/key-lines"
+for job in action-self-test action-key-files; do
+  act_log="$work/act-$job.log"
+  # act keeps its caches under HOME; a fresh one keeps runs independent.
+  if HOME="$work/act-home-$job" act -W .github/workflows/ci.yml -j "$job" --matrix os:ubuntu-latest \
+    -P ubuntu-latest=-self-hosted --no-cache-server >"$act_log" 2>&1 \
+    && grep -q "jose: signature valid" "$act_log" && grep -q "Job succeeded" "$act_log"; then
+    ok "act ran $job (uses: ./) and jose verified its tokens"
+    grep -E "building from source|built |minted|jose:|expires-at .* from now|as expected" "$act_log" | sed 's/^/    /'
+  else
+    not_ok "act $job (log follows)"
+    tail -n 40 "$act_log"
+  fi
+  expect "$job: the act log shows no token and no line of the key" \
+    bash -c "! grep -q eyJ '$act_log' && ! grep -qF -f '$work/key-lines' '$act_log'"
+done
 
 echo "== install.sh download path, against a release server on 127.0.0.1"
 version=$(sed -n 's/^version = "\([^"]*\)"$/\1/p' Cargo.toml | head -n 1)
