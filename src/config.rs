@@ -29,12 +29,15 @@ pub enum Var {
     KeyFileOverwrite,
     FastlaneJson,
     AddToPath,
+    Clock,
+    Verify,
+    ApiBaseUrl,
     GithubOutput,
 }
 
 impl Var {
     /// Every `ASC_*` variable, in the order `--help` lists them.
-    pub const ALL: [Var; 14] = [
+    pub const ALL: [Var; 17] = [
         Var::KeyId,
         Var::IssuerId,
         Var::PrivateKey,
@@ -49,6 +52,9 @@ impl Var {
         Var::KeyFileOverwrite,
         Var::FastlaneJson,
         Var::AddToPath,
+        Var::Clock,
+        Var::Verify,
+        Var::ApiBaseUrl,
     ];
 
     /// The environment variable.
@@ -68,6 +74,9 @@ impl Var {
             Var::KeyFileOverwrite => "ASC_KEY_FILE_OVERWRITE",
             Var::FastlaneJson => "ASC_FASTLANE_JSON",
             Var::AddToPath => "ASC_ADD_TO_PATH",
+            Var::Clock => "ASC_CLOCK",
+            Var::Verify => "ASC_VERIFY",
+            Var::ApiBaseUrl => "ASC_API_BASE_URL",
             Var::GithubOutput => "GITHUB_OUTPUT",
         }
     }
@@ -88,7 +97,9 @@ impl Var {
             Var::KeyFileOverwrite => Some("key-file-overwrite"),
             Var::FastlaneJson => Some("fastlane-json"),
             Var::AddToPath => Some("add-to-path"),
-            Var::Format | Var::GithubOutput => None,
+            Var::Clock => Some("clock"),
+            Var::Verify => Some("verify"),
+            Var::Format | Var::ApiBaseUrl | Var::GithubOutput => None,
         }
     }
 }
@@ -138,8 +149,25 @@ pub struct Config {
     pub add_to_path: bool,
     /// The GitHub Actions files this run appends to, when set.
     pub github: GithubFiles,
+    /// Whose clock `iat` and `exp` are counted on.
+    pub clock: Clock,
+    /// Whether to ask Apple if it accepts the token.
+    pub verify: bool,
+    /// Apple's API host (overridden only by tests).
+    pub api_base_url: String,
+    /// The key ID in the key file's name `AuthKey_<ID>.p8`, when it differs from the key ID.
+    pub mismatched_file_id: Option<String>,
     /// Things worth saying that do not stop the mint.
     pub warnings: Vec<String>,
+}
+
+/// Whose clock the token's times are counted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// This machine's.
+    Local,
+    /// Apple's, read from the `Date` header of one request to the API host.
+    Apple,
 }
 
 /// What to write for Apple's tools and fastlane, and where.
@@ -179,6 +207,9 @@ struct Raw {
     key_file_overwrite: Option<String>,
     fastlane_json: Option<String>,
     add_to_path: Option<String>,
+    clock: Option<String>,
+    verify: Option<String>,
+    api_base_url: Option<String>,
 }
 
 /// The process environment, as read with `std::env::vars_os` (which, unlike `vars`,
@@ -294,6 +325,7 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
     let fastlane_json = flag(Var::FastlaneJson, &raw.fastlane_json);
     let overwrite = flag(Var::KeyFileOverwrite, &raw.key_file_overwrite);
     let add_to_path = flag(Var::AddToPath, &raw.add_to_path);
+    let verify = flag(Var::Verify, &raw.verify);
     let key_files = match key_file || fastlane_json {
         false => None,
         true => checked(
@@ -315,23 +347,47 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
             Var::AddToPath
         ));
     }
+    // Verifying implies Apple's clock unless the clock is chosen explicitly.
+    let clock = checked(
+        &mut problems,
+        Var::Clock,
+        clock(raw.clock.as_deref(), verify),
+    );
+    let api_base_url = match (&raw.api_base_url, api) {
+        (Some(url), _) => checked(&mut problems, Var::ApiBaseUrl, test_base_url(url)),
+        (None, Some(api)) => Some(crate::apple::base_url(api).to_owned()),
+        (None, None) => None,
+    };
+    let mut mismatched_file_id = None;
     let key = key_source(&raw, env)
-        .and_then(|source| Ok((source.load(key_id.as_deref(), &mut warnings)?, source.var())))
+        .and_then(|source| {
+            mismatched_file_id = source.mismatched_file_id(key_id.as_deref());
+            if let Some(id) = &mismatched_file_id {
+                warnings.push(file_name_warning(id, key_id.as_deref().unwrap_or_default()));
+            }
+            Ok((source.load()?, source.var()))
+        })
         .map_err(|problem| problems.push(problem))
         .ok();
 
     match (
-        key_id, key_type, issuer_id, scope, duration, api, format, key,
+        (
+            key_id, key_type, issuer_id, scope, duration, api, format, key,
+        ),
+        (clock, api_base_url),
     ) {
         (
-            Some(key_id),
-            Some(key_type),
-            Some(issuer_id),
-            Some(scope),
-            Some(duration),
-            Some(api),
-            Some(format),
-            Some((key, key_var)),
+            (
+                Some(key_id),
+                Some(key_type),
+                Some(issuer_id),
+                Some(scope),
+                Some(duration),
+                Some(api),
+                Some(format),
+                Some((key, key_var)),
+            ),
+            (Some(clock), Some(api_base_url)),
         ) if problems.is_empty() => Ok(Config {
             spec: TokenSpec {
                 key_id,
@@ -347,6 +403,10 @@ pub fn read(env: &Env) -> Result<Config, Invalid> {
             key_files,
             add_to_path,
             github,
+            clock,
+            verify,
+            api_base_url,
+            mismatched_file_id,
             warnings,
         }),
         _ => Err(Invalid { problems, warnings }),
@@ -476,6 +536,38 @@ fn key_dir(value: Option<&str>, env: &Env) -> Result<PathBuf, String> {
              file: set it to the folder to write AuthKey_<KEY_ID>.p8 in"
                 .into()
         })
+}
+
+fn clock(value: Option<&str>, verify: bool) -> Result<Clock, String> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None if verify => Ok(Clock::Apple),
+        None | Some("local") => Ok(Clock::Local),
+        Some("apple") => Ok(Clock::Apple),
+        Some(_) => Err(format!(
+            "is {}: expected `local` (this machine's clock) or `apple` (Apple's, read from \
+             the API host)",
+            shown(value.unwrap_or_default())
+        )),
+    }
+}
+
+/// Only loopback over plain HTTP: the override exists for tests and must never send a
+/// token anywhere else.
+fn test_base_url(value: &str) -> Result<String, String> {
+    let value = value.trim_end_matches('/');
+    let port = value
+        .strip_prefix("http://127.0.0.1:")
+        .or_else(|| value.strip_prefix("http://[::1]:"));
+    match port {
+        Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(value.to_owned())
+        }
+        _ => Err(
+            "is for tests only and accepts only `http://127.0.0.1:PORT` or \
+                  `http://[::1]:PORT`; unset it to reach Apple"
+                .into(),
+        ),
+    }
 }
 
 fn api(value: Option<&str>) -> Result<Api, String> {
@@ -636,7 +728,17 @@ impl KeySource {
         }
     }
 
-    fn load(&self, key_id: Option<&str>, warnings: &mut Vec<String>) -> Result<P256Key, Problem> {
+    /// The key ID in the file's name `AuthKey_<ID>.p8`, when it is not `key_id`.
+    fn mismatched_file_id(&self, key_id: Option<&str>) -> Option<String> {
+        let KeySource::File(path) = self else {
+            return None;
+        };
+        let name = path.file_name()?.to_str()?;
+        let id_in_name = name.strip_prefix("AuthKey_")?.strip_suffix(".p8")?;
+        (Some(id_in_name) != key_id && key_id.is_some()).then(|| id_in_name.to_owned())
+    }
+
+    fn load(&self) -> Result<P256Key, Problem> {
         match self {
             KeySource::Text(text) => key::parse(text.as_bytes()).map_err(|err| Problem {
                 var: Var::PrivateKey,
@@ -666,9 +768,6 @@ impl KeySource {
                         io_reason(&err)
                     ))
                 })?;
-                if let Some(warning) = file_name_mismatch(path, key_id) {
-                    warnings.push(warning);
-                }
                 key::parse(&bytes)
                     .map_err(|err| problem(format!("is `{}`, whose content {err}", path.display())))
             }
@@ -696,18 +795,13 @@ fn looks_like_key(path: &Path) -> bool {
 }
 
 /// Apple names the file `AuthKey_<KEY ID>.p8`; a different ID there is a classic 401.
-fn file_name_mismatch(path: &Path, key_id: Option<&str>) -> Option<String> {
-    let name = path.file_name()?.to_str()?;
-    let id_in_name = name.strip_prefix("AuthKey_")?.strip_suffix(".p8")?;
-    let key_id = key_id?;
-    (id_in_name != key_id).then(|| {
-        format!(
-            "the key file is named for key ID `{}` but {} is `{key_id}`: Apple answers 401 \
-             when the key ID does not belong to the key",
-            shown(id_in_name).trim_matches('`'),
-            Var::KeyId,
-        )
-    })
+fn file_name_warning(id_in_name: &str, key_id: &str) -> String {
+    format!(
+        "the key file is named for key ID `{}` but {} is `{key_id}`: Apple answers 401 \
+         when the key ID does not belong to the key",
+        shown(id_in_name).trim_matches('`'),
+        Var::KeyId,
+    )
 }
 
 #[cfg(test)]
@@ -860,10 +954,40 @@ mod tests {
 
     #[test]
     fn a_mismatched_key_file_name_is_noticed() {
-        let path = Path::new("/keys/AuthKey_ABCDE12345.p8");
-        assert!(file_name_mismatch(path, Some("TESTKEY123")).is_some());
-        assert!(file_name_mismatch(path, Some("ABCDE12345")).is_none());
-        assert!(file_name_mismatch(Path::new("/keys/key.p8"), Some("TESTKEY123")).is_none());
+        let file = |p: &str| KeySource::File(PathBuf::from(p));
+        let named = file("/keys/AuthKey_ABCDE12345.p8");
+        assert_eq!(
+            named.mismatched_file_id(Some("TESTKEY123")).as_deref(),
+            Some("ABCDE12345")
+        );
+        assert_eq!(named.mismatched_file_id(Some("ABCDE12345")), None);
+        assert_eq!(
+            file("/keys/key.p8").mismatched_file_id(Some("TESTKEY123")),
+            None
+        );
+    }
+
+    #[test]
+    fn verify_implies_apples_clock_unless_chosen() {
+        assert_eq!(clock(None, false), Ok(Clock::Local));
+        assert_eq!(clock(None, true), Ok(Clock::Apple));
+        assert_eq!(clock(Some("local"), true), Ok(Clock::Local));
+        assert!(clock(Some("ntp"), false).is_err());
+    }
+
+    #[test]
+    fn the_test_base_url_must_be_loopback_http() {
+        assert!(test_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(test_base_url("http://[::1]:8080/").is_ok());
+        for bad in [
+            "https://api.appstoreconnect.apple.com",
+            "http://127.0.0.1.evil:80",
+            "http://127.0.0.1:80@evil.example",
+            "http://localhost:80",
+            "http://10.0.0.1:80",
+        ] {
+            assert!(test_base_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -24,17 +24,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod apple;
 pub mod config;
 pub mod crypto;
 pub mod key;
 pub mod keyfile;
 pub mod output;
+pub mod time;
 pub mod token;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use config::{Config, Env};
+use config::{Clock, Config, Env};
 use jsonwebtoken::errors::ErrorKind;
 use output::{Format, Log};
 
@@ -46,6 +48,8 @@ pub mod exit {
     pub const FAILURE: u8 = 1;
     /// The configuration or input is wrong; nothing was minted.
     pub const USAGE: u8 = 2;
+    /// `ASC_VERIFY`: Apple refused the token (the outputs were still written).
+    pub const REFUSED: u8 = 3;
 }
 
 /// A failed run: its exit code and what to say.
@@ -118,6 +122,16 @@ fn deliver(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
+    let log = Log {
+        github: env.in_github_actions(),
+    };
+    let agent = (config.clock == Clock::Apple || config.verify).then(apple::agent);
+    let (now, clock_offset) = match &agent {
+        Some(agent) if config.clock == Clock::Apple => {
+            read_apple_clock(agent, &config.api_base_url, now, log, stderr)
+        }
+        _ => (now, None),
+    };
     let minted = token::mint(&config.spec, &config.key, now).map_err(|err| {
         match err.kind() {
             // `ring` checks the key pair as it signs.
@@ -176,10 +190,27 @@ fn deliver(
         })?,
         None => keyfile::Written::default(),
     };
+    let verdict = match &agent {
+        Some(agent) if config.verify => Some(
+            apple::verify(agent, &config.api_base_url, config.spec.api, &minted.token).map_err(
+                |why| {
+                    Failure::new(
+                        exit::FAILURE,
+                        format!("could not ask Apple about the token: {why}"),
+                    )
+                },
+            )?,
+        ),
+        _ => None,
+    };
     let report = output::Report {
         minted: &minted,
         spec: &config.spec,
         written: &written,
+        clock_offset,
+        verified: verdict
+            .as_ref()
+            .map(|v| matches!(v, apple::Verdict::Accepted { .. })),
     };
     output::emit(config.format, &report, output_file.as_mut(), stdout, stderr).map_err(io)?;
 
@@ -209,5 +240,71 @@ fn deliver(
         file.write_all(format!("{}\n", dir.display()).as_bytes())
             .map_err(io)?;
     }
-    Ok(())
+    match verdict {
+        None => Ok(()),
+        Some(apple::Verdict::Accepted { status, millis }) => {
+            let _ = writeln!(
+                stderr,
+                "asc-jwt: Apple accepted the token (HTTP {status} in {millis} ms)"
+            );
+            Ok(())
+        }
+        Some(apple::Verdict::Refused {
+            status,
+            errors,
+            unreadable_body,
+        }) => {
+            let context = apple::Context {
+                team_key: config.spec.issuer_id.is_some(),
+                api: config.spec.api,
+                clock_offset,
+                mismatched_file_id: config.mismatched_file_id.clone(),
+                key_id: config.spec.key_id.clone(),
+            };
+            Err(Failure::new(
+                exit::REFUSED,
+                apple::explain(status, &errors, unreadable_body, &context),
+            ))
+        }
+    }
+}
+
+/// Apple's time for `iat`, and its offset from `local`; the local clock, with a
+/// warning, when Apple's cannot be read. Never fails the mint.
+fn read_apple_clock(
+    agent: &ureq::Agent,
+    base: &str,
+    local: i64,
+    log: Log,
+    stderr: &mut dyn Write,
+) -> (i64, Option<i64>) {
+    match apple::server_time(agent, base) {
+        Ok(apple_now) => {
+            let offset = apple_now - local;
+            let _ = writeln!(
+                stderr,
+                "asc-jwt: Apple's clock is {} s {} this machine's; minting on Apple's",
+                offset.abs(),
+                if offset >= 0 { "ahead of" } else { "behind" }
+            );
+            if offset.abs() > 30 {
+                let _ = log.warning(
+                    stderr,
+                    &format!(
+                        "this machine's clock is {} s off Apple's: tokens minted on it would \
+                         be refused; fix the clock (NTP) if other tools talk to Apple",
+                        offset.abs()
+                    ),
+                );
+            }
+            (apple_now, Some(offset))
+        }
+        Err(why) => {
+            let _ = log.warning(
+                stderr,
+                &format!("could not read Apple's clock ({why}); minting on this machine's clock"),
+            );
+            (local, None)
+        }
+    }
 }

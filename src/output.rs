@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::key::P256Key;
 use crate::keyfile::Written;
+use crate::time::rfc3339;
 use crate::token::{Minted, TokenSpec};
 
 /// How the token is handed over.
@@ -72,6 +73,10 @@ pub struct Report<'a> {
     pub minted: &'a Minted,
     pub spec: &'a TokenSpec,
     pub written: &'a Written,
+    /// Apple's clock minus this machine's, in seconds, when it was read.
+    pub clock_offset: Option<i64>,
+    /// Whether Apple accepted the token, when it was asked.
+    pub verified: Option<bool>,
 }
 
 /// The `::add-mask::` lines for the token and, when the key is going to disk, for every
@@ -117,6 +122,8 @@ pub fn emit(
         minted,
         spec,
         written,
+        clock_offset,
+        verified,
     } = *report;
     let key_path = written.key_path.as_deref().map(path_text);
     let fastlane_path = written.fastlane_json_path.as_deref().map(path_text);
@@ -128,6 +135,10 @@ pub fn emit(
             lines += &github_line("issuer-id", spec.issuer_id.as_deref().unwrap_or(""));
             lines += &github_line("key-path", key_path.as_deref().unwrap_or(""));
             lines += &github_line("fastlane-json-path", fastlane_path.as_deref().unwrap_or(""));
+            let offset = clock_offset.map(|o| o.to_string()).unwrap_or_default();
+            lines += &github_line("clock-offset", &offset);
+            let verified = verified.map(|v| v.to_string()).unwrap_or_default();
+            lines += &github_line("verified", &verified);
             let file =
                 github_output.ok_or_else(|| io::Error::other("GITHUB_OUTPUT is not open"))?;
             file.write_all(lines.as_bytes())?;
@@ -147,6 +158,12 @@ pub fn emit(
             }
             if let Some(path) = &fastlane_path {
                 value["fastlane_json_path"] = path.as_str().into();
+            }
+            if let Some(offset) = clock_offset {
+                value["clock_offset"] = offset.into();
+            }
+            if let Some(verified) = verified {
+                value["verified"] = verified.into();
             }
             writeln!(stdout, "{value}")?;
         }
@@ -207,6 +224,7 @@ pub fn summary(report: &Report<'_>) -> String {
         minted,
         spec,
         written,
+        ..
     } = *report;
     let mut line = format!(
         "asc-jwt: minted a {} key token for key ID {} (api {}, lifetime {} s), expires {}",
@@ -225,38 +243,9 @@ pub fn summary(report: &Report<'_>) -> String {
     line
 }
 
-/// Unix seconds as RFC 3339 UTC (`2026-11-28T13:20:00Z`).
-pub fn rfc3339(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Howard Hinnant's days-from-civil inverse.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_matches_known_instants() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(1_798_000_000), "2026-12-23T04:26:40Z");
-    }
 
     #[test]
     fn workflow_command_data_is_escaped() {
