@@ -105,14 +105,25 @@ Key files for Apple's tools (altool, notarytool, xcodebuild) and fastlane:
                                             folder to GITHUB_PATH and, with a key file, the
                                             settings for a bare `asc-jwt` to GITHUB_ENV
 
+Asking Apple (optional; one HTTPS request each, 5 s timeout, HTTPS_PROXY/NO_PROXY honoured):
+  ASC_CLOCK             [clock]             `local` or `apple`: count iat and exp on Apple's
+                                            clock, read from the API host's Date header
+                                            (default `local`, `apple` when verifying)
+  ASC_VERIFY            [verify]            `true`: one authenticated read (GET
+                                            /v1/apps?limit=1); exit 3 with Apple's error
+                                            and a diagnosis if it refuses (default `false`)
+  ASC_API_BASE_URL                          TESTS ONLY: http://127.0.0.1:PORT or
+                                            http://[::1]:PORT in place of Apple's host
+
 Output formats:
   text    the token alone on stdout
   json    {\"token\",\"expires_at\",\"issued_at\",\"key_id\",\"key_type\",\"api\"} on stdout,
-          plus \"key_path\" and \"fastlane_json_path\" when those files are written
+          plus \"key_path\" and \"fastlane_json_path\" when those files are written and
+          \"clock_offset\" and \"verified\" when Apple was asked
   dotenv  ASC_TOKEN=... and ASC_TOKEN_EXPIRES_AT=... on stdout, plus ASC_KEY_PATH=...
           and ASC_FASTLANE_JSON_PATH=... when those files are written
-  github  outputs token, expires-at, key-id, issuer-id, key-path and fastlane-json-path
-          appended to $GITHUB_OUTPUT, the masks on stdout
+  github  outputs token, expires-at, key-id, issuer-id, key-path, fastlane-json-path,
+          clock-offset and verified appended to $GITHUB_OUTPUT, the masks on stdout
 A one-line summary (never the token) goes to stderr. With GITHUB_ACTIONS=true the
 ::add-mask:: lines of the token (and of the key, when it is written to disk) come first,
 and errors and warnings are workflow commands.
@@ -124,4 +135,5 @@ Exit codes:
   1  any other failure, e.g. GITHUB_OUTPUT or the key folder cannot be written
   2  the configuration or an input is wrong (every problem is listed; nothing is minted),
      or a key file exists with another key
+  3  ASC_VERIFY: Apple refused the token (the outputs were still written)
 ";

@@ -198,7 +198,7 @@ fn help_lists_every_variable_input_and_exit_code() {
             assert!(help.contains(&format!("[{input}]")), "{input}");
         }
     }
-    for line in ["  0  ", "  1  ", "  2  "] {
+    for line in ["  0  ", "  1  ", "  2  ", "  3  "] {
         assert!(help.contains(line), "exit code line {line:?}");
     }
 }
