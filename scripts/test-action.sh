@@ -3,7 +3,8 @@
 #   1. static checks of action.yml and the workflows (actionlint with shellcheck, zizmor,
 #      action-validator) and shellcheck of every script;
 #   2. the CI workflow's action jobs run by `act` in host mode (uses: ./ builds from
-#      source; tokens verified by jose; key file, fastlane JSON, a bare second mint);
+#      source; tokens verified by jose; key file, fastlane JSON, a bare second mint;
+#      clock: apple and verify: true against a fake Apple on 127.0.0.1);
 #   3. scripts/install.sh's download path against a release server on 127.0.0.1: a good
 #      checksum runs, a tampered binary is refused before it runs, a missing asset falls
 #      back to building, a missing checksum fails closed;
@@ -45,18 +46,20 @@ expect "README's inputs and outputs tables match action.yml" python3 scripts/che
 echo "== act: the CI workflow's action jobs, host mode"
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 grep -v -e '-----' tests/fixtures/test-only-p256.p8 >"$work/key-lines"
-for job in action-self-test action-key-files; do
+for job in action-self-test action-key-files action-apple-check; do
   act_log="$work/act-$job.log"
   # act keeps its caches under HOME; a fresh one keeps runs independent.
   if HOME="$work/act-home-$job" act -W .github/workflows/ci.yml -j "$job" --matrix os:ubuntu-latest \
     -P ubuntu-latest=-self-hosted --no-cache-server >"$act_log" 2>&1 \
     && grep -q "jose: signature valid" "$act_log" && grep -q "Job succeeded" "$act_log"; then
     ok "act ran $job (uses: ./) and jose verified its tokens"
-    grep -E "building from source|built |minted|jose:|expires-at .* from now|as expected" "$act_log" | sed 's/^/    /'
+    grep -E "building from source|built |minted|jose:|expires-at .* from now|as expected|Apple|verified=" "$act_log" | sed 's/^/    /'
   else
     not_ok "act $job (log follows)"
     tail -n 40 "$act_log"
   fi
+  # The fake Apple of action-apple-check stops by itself; do not leave it to linger.
+  pkill -f scripts/fake-apple.py 2>/dev/null || true
   expect "$job: the act log shows no token and no line of the key" \
     bash -c "! grep -q eyJ '$act_log' && ! grep -qF -f '$work/key-lines' '$act_log'"
 done
