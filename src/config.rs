@@ -754,19 +754,19 @@ impl KeySource {
                     var: Var::PrivateKeyPath,
                     message,
                 };
-                if looks_like_key(path) {
-                    return Err(problem(
+                // Whether it is the key is asked only once the path cannot be read, so an
+                // odd but real path still works; the answer decides whether to quote it.
+                let bytes = std::fs::read(path).map_err(|err| match looks_like_key(path) {
+                    true => problem(
                         "looks like the key itself rather than a path: put the key in \
                          ASC_PRIVATE_KEY (input private-key) instead"
                             .into(),
-                    ));
-                }
-                let bytes = std::fs::read(path).map_err(|err| {
-                    problem(format!(
+                    ),
+                    false => problem(format!(
                         "is `{}`, which cannot be read ({}): expected the path of the `.p8` file",
                         path.display(),
                         io_reason(&err)
-                    ))
+                    )),
                 })?;
                 key::parse(&bytes)
                     .map_err(|err| problem(format!("is `{}`, whose content {err}", path.display())))
@@ -789,9 +789,15 @@ fn looks_like_path(text: &str) -> bool {
     !text.contains('\n') && text.len() < 400 && (text.ends_with(".p8") || text.ends_with(".pem"))
 }
 
+/// A value that is more likely the key than a path: a key in any accepted form, PEM
+/// armour, several lines, or one long run with no file extension and no space (base64,
+/// perhaps cut short). Such a value is never quoted back.
 fn looks_like_key(path: &Path) -> bool {
     let text = path.to_string_lossy();
-    text.contains("-----BEGIN") || text.contains('\n') || text.starts_with("MIG")
+    text.contains("-----")
+        || text.contains('\n')
+        || (text.chars().count() >= 32 && !text.contains(['.', ' ']))
+        || key::parse(text.as_bytes()).is_ok()
 }
 
 /// Apple names the file `AuthKey_<KEY ID>.p8`; a different ID there is a classic 401.

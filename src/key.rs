@@ -155,10 +155,16 @@ fn from_pem(text: &[u8]) -> Result<P256Key, KeyError> {
             Err(KeyError::WrongKind("a public key".into()))
         }
         "CERTIFICATE" => Err(KeyError::WrongKind("a certificate".into())),
-        other => Err(KeyError::WrongKind(format!(
-            "a PEM block labelled `{}`",
-            other.chars().take(40).collect::<String>()
-        ))),
+        "OPENSSH PRIVATE KEY" => Err(KeyError::WrongKind("an OpenSSH private key".into())),
+        // Labels are capital words; anything else is not quoted, in case it is key material.
+        other if other.len() <= 40 && other.chars().all(|c| c.is_ascii_uppercase() || c == ' ') => {
+            Err(KeyError::WrongKind(format!(
+                "a PEM block labelled `{other}`"
+            )))
+        }
+        _ => Err(KeyError::WrongKind(
+            "a PEM block with an unusual label".into(),
+        )),
     }
 }
 

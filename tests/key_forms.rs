@@ -9,12 +9,7 @@ use predicates::prelude::*;
 #[test]
 fn every_key_form_mints_a_verifiable_token() {
     for (form, key) in key_forms() {
-        let output = asc_jwt()
-            .env("ASC_KEY_ID", KEY_ID)
-            .env("ASC_ISSUER_ID", ISSUER)
-            .env("ASC_PRIVATE_KEY", &key)
-            .output()
-            .unwrap();
+        let output = identified().env("ASC_PRIVATE_KEY", &key).output().unwrap();
         assert!(output.status.success(), "{form}: {}", texts(&output).1);
         let (stdout, _) = texts(&output);
         let (header, _) = verify(stdout.trim_end());
@@ -28,9 +23,7 @@ fn every_key_form_is_accepted_from_a_file() {
     for (n, (form, key)) in key_forms().into_iter().enumerate() {
         let path = dir.path().join(format!("key{n}.p8"));
         std::fs::write(&path, key).unwrap();
-        let output = asc_jwt()
-            .env("ASC_KEY_ID", KEY_ID)
-            .env("ASC_ISSUER_ID", ISSUER)
+        let output = identified()
             .env("ASC_PRIVATE_KEY_PATH", &path)
             .output()
             .unwrap();
@@ -59,9 +52,7 @@ fn key_file_named_for_another_key_id_gets_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("AuthKey_OTHERKEY99.p8");
     std::fs::write(&path, key_pem()).unwrap();
-    asc_jwt()
-        .env("ASC_KEY_ID", KEY_ID)
-        .env("ASC_ISSUER_ID", ISSUER)
+    identified()
         .env("ASC_PRIVATE_KEY_PATH", &path)
         .assert()
         .success()
@@ -80,9 +71,7 @@ fn keys_that_are_not_p256_private_keys_are_refused_by_name() {
         ("test-only-cert.pem", "a certificate"),
     ];
     for (name, found) in cases {
-        asc_jwt()
-            .env("ASC_KEY_ID", KEY_ID)
-            .env("ASC_ISSUER_ID", ISSUER)
+        identified()
             .env("ASC_PRIVATE_KEY", read_fixture(name))
             .assert()
             .code(2)
@@ -95,9 +84,7 @@ fn keys_that_are_not_p256_private_keys_are_refused_by_name() {
 
 #[test]
 fn garbage_key_is_refused_without_being_echoed() {
-    asc_jwt()
-        .env("ASC_KEY_ID", KEY_ID)
-        .env("ASC_ISSUER_ID", ISSUER)
+    identified()
         .env("ASC_PRIVATE_KEY", "not-a-key-at-all!")
         .assert()
         .code(2)
@@ -109,9 +96,7 @@ fn garbage_key_is_refused_without_being_echoed() {
 
 #[test]
 fn unreadable_key_path_is_named() {
-    asc_jwt()
-        .env("ASC_KEY_ID", KEY_ID)
-        .env("ASC_ISSUER_ID", ISSUER)
+    identified()
         .env("ASC_PRIVATE_KEY_PATH", "/nonexistent/AuthKey_TESTKEY123.p8")
         .assert()
         .code(2)
@@ -122,9 +107,7 @@ fn unreadable_key_path_is_named() {
 
 #[test]
 fn a_path_given_as_the_key_gets_a_hint() {
-    asc_jwt()
-        .env("ASC_KEY_ID", KEY_ID)
-        .env("ASC_ISSUER_ID", ISSUER)
+    identified()
         .env("ASC_PRIVATE_KEY", "./AuthKey_TESTKEY123.p8")
         .assert()
         .code(2)
@@ -133,9 +116,7 @@ fn a_path_given_as_the_key_gets_a_hint() {
 
 #[test]
 fn a_key_given_as_the_path_gets_a_hint() {
-    asc_jwt()
-        .env("ASC_KEY_ID", KEY_ID)
-        .env("ASC_ISSUER_ID", ISSUER)
+    identified()
         .env("ASC_PRIVATE_KEY_PATH", key_pem())
         .assert()
         .code(2)
@@ -162,9 +143,7 @@ fn key_whose_public_key_belongs_to_another_key_is_refused() {
     );
     // The last 65 bytes are the public point.
     let spliced = [&own[..73], &other[73..]].concat();
-    asc_jwt()
-        .env("ASC_KEY_ID", KEY_ID)
-        .env("ASC_ISSUER_ID", ISSUER)
+    identified()
         .env(
             "ASC_PRIVATE_KEY",
             base64::engine::general_purpose::STANDARD.encode(spliced),
@@ -175,4 +154,15 @@ fn key_whose_public_key_belongs_to_another_key_is_refused() {
         .stderr(predicate::str::contains(
             "error: ASC_PRIVATE_KEY (input private-key) is damaged (its embedded public key does not belong to its private key)",
         ));
+}
+
+#[test]
+fn a_real_path_that_looks_odd_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("authkeywithoutanyextensionatallxyz");
+    std::fs::write(&path, key_pem()).unwrap();
+    identified()
+        .env("ASC_PRIVATE_KEY_PATH", &path)
+        .assert()
+        .success();
 }

@@ -95,6 +95,10 @@ fn failing_runs_print_no_secret() {
     let pem = key_pem();
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let truncated = pem[..pem.len() / 2].to_owned();
+    let b64 = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(&pem)
+    };
     let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("key in key id", vec![("ASC_KEY_ID", body.clone())]),
         ("key in issuer id", vec![("ASC_ISSUER_ID", body.clone())]),
@@ -107,8 +111,38 @@ fn failing_runs_print_no_secret() {
         ),
         ("key in api", vec![("ASC_API", body.clone())]),
         ("key in format", vec![("ASC_FORMAT", body.clone())]),
-        ("key as path", vec![("ASC_PRIVATE_KEY_PATH", pem.clone())]),
-        ("body as path", vec![("ASC_PRIVATE_KEY_PATH", body.clone())]),
+        (
+            "key as path",
+            vec![
+                ("ASC_PRIVATE_KEY", String::new()),
+                ("ASC_PRIVATE_KEY_PATH", pem.clone()),
+            ],
+        ),
+        (
+            "body as path",
+            vec![
+                ("ASC_PRIVATE_KEY", String::new()),
+                ("ASC_PRIVATE_KEY_PATH", body.clone()),
+            ],
+        ),
+        (
+            "base64 of the key as path",
+            vec![
+                ("ASC_PRIVATE_KEY", String::new()),
+                ("ASC_PRIVATE_KEY_PATH", b64.clone()),
+            ],
+        ),
+        (
+            "key material as a PEM label",
+            vec![(
+                "ASC_PRIVATE_KEY",
+                format!(
+                    "-----BEGIN {}-----\nAAAA\n-----END {}-----\n",
+                    &body[..30],
+                    &body[..30]
+                ),
+            )],
+        ),
         (
             "truncated key",
             vec![("ASC_PRIVATE_KEY", truncated.clone())],

@@ -38,12 +38,17 @@ pub fn asc_jwt() -> assert_cmd::Command {
     cmd
 }
 
+/// The binary with the test key's ID and issuer, but no key yet.
+pub fn identified() -> assert_cmd::Command {
+    let mut cmd = asc_jwt();
+    cmd.env("ASC_KEY_ID", KEY_ID).env("ASC_ISSUER_ID", ISSUER);
+    cmd
+}
+
 /// The binary configured with a valid team key passed as text.
 pub fn configured() -> assert_cmd::Command {
-    let mut cmd = asc_jwt();
-    cmd.env("ASC_KEY_ID", KEY_ID)
-        .env("ASC_ISSUER_ID", ISSUER)
-        .env("ASC_PRIVATE_KEY", key_pem());
+    let mut cmd = identified();
+    cmd.env("ASC_PRIVATE_KEY", key_pem());
     cmd
 }
 
