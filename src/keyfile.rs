@@ -154,19 +154,22 @@ fn restrict_to_current_user(_: &Path) -> io::Result<()> {
     Ok(()) // The mode given at creation already does it.
 }
 
-/// Removes inherited permissions and grants the current user alone full control.
+/// Removes inherited permissions and grants the file's owner (the current user, who
+/// created it) alone full control, through the OWNER RIGHTS SID so that no user name is
+/// needed. `icacls` is called by its full path: the environment may have no PATH.
 #[cfg(windows)]
 fn restrict_to_current_user(path: &Path) -> io::Result<()> {
-    let user = std::env::var("USERNAME").map_err(|_| io::Error::other("USERNAME is not set"))?;
-    let status = std::process::Command::new("icacls")
+    let system_root = std::env::var_os("SystemRoot").unwrap_or_else(|| "C:\\Windows".into());
+    let icacls = Path::new(&system_root).join("System32").join("icacls.exe");
+    let status = std::process::Command::new(icacls)
         .arg(path)
-        .args(["/inheritance:r", "/grant:r"])
-        .arg(format!("{user}:F"))
+        .args(["/inheritance:r", "/grant:r", "*S-1-3-4:F"])
         .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .status()?;
     match status.success() {
         true => Ok(()),
-        false => Err(io::Error::other("icacls could not restrict the file")),
+        false => Err(io::Error::other("icacls could not restrict the file to its owner")),
     }
 }
 
