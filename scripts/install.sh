@@ -84,6 +84,20 @@ build() {
 }
 
 ref=${ASC_JWT_ACTION_REF:-${GITHUB_ACTION_REF:-}}
+repository=${ASC_JWT_ACTION_REPOSITORY:-${GITHUB_ACTION_REPOSITORY:-}}
+# github.action_ref is not promised for composite actions (actions/runner#2473). The
+# runner checks a remote action out at _actions/<owner>/<name>/<ref>: read it from there.
+case "$action_path" in
+  */_actions/*/*/*)
+    rest=${action_path##*/_actions/}
+    owner=${rest%%/*}
+    rest=${rest#*/}
+    name=${rest%%/*}
+    rest=${rest#*/}
+    [ -n "$ref" ] || ref=${rest%%/*}
+    [ -n "$repository" ] || repository="$owner/$name"
+    ;;
+esac
 case "$ref" in
   *[!A-Za-z0-9._/-]*) shown_ref="(a ref with unusual characters)" ;;
   *) shown_ref=$ref ;;
@@ -142,7 +156,6 @@ if [ -n "${ASC_JWT_TEST_RELEASE_URL:-}" ]; then
   url="$ASC_JWT_TEST_RELEASE_URL/v$version/$asset"
   protocol='=http'
 else
-  repository=${ASC_JWT_ACTION_REPOSITORY:-${GITHUB_ACTION_REPOSITORY:-}}
   [ -n "$repository" ] || build "the action's repository is unknown, so its release cannot be found"
   url="https://github.com/$repository/releases/download/v$version/$asset"
   protocol='=https'

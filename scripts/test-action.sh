@@ -172,6 +172,13 @@ expect "a branch ref builds from source and says why" \
 install major ASC_JWT_ACTION_REF="v${version%%.*}"
 expect "the moving major tag v${version%%.*} downloads release $version" \
   log_has major "downloaded and verified"
+# Where the runner keeps a remote action: _actions/<owner>/<name>/<ref>.
+mkdir -p "$work/_actions/example/asc-jwt"
+cp -r "$action" "$work/_actions/example/asc-jwt/v$version"
+install runner-layout ASC_JWT_ACTION_REF= ASC_JWT_ACTION_REPOSITORY= \
+  GITHUB_ACTION_PATH="$work/_actions/example/asc-jwt/v$version"
+expect "with github.action_ref empty, the ref is read from the action's checkout path" \
+  log_has runner-layout "downloaded and verified"
 install fromsource PATH="$work/fake-cargo:$PATH" ASC_JWT_FROM_SOURCE=true
 expect "from-source: true builds" log_has fromsource "building from source: the input from-source is true"
 install unsupported RUNNER_OS=Plan9 RUNNER_ARCH=MIPS && status=0 || status=$?

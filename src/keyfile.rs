@@ -169,7 +169,9 @@ fn restrict_to_current_user(path: &Path) -> io::Result<()> {
         .status()?;
     match status.success() {
         true => Ok(()),
-        false => Err(io::Error::other("icacls could not restrict the file to its owner")),
+        false => Err(io::Error::other(
+            "icacls could not restrict the file to its owner",
+        )),
     }
 }
 
