@@ -190,17 +190,15 @@ fn deliver(
         })?,
         None => keyfile::Written::default(),
     };
+    // Asked before the outputs are written, so they can say whether Apple accepted the
+    // token; whatever the answer, they are written before the step fails.
     let verdict = match &agent {
-        Some(agent) if config.verify => Some(
-            apple::verify(agent, &config.api_base_url, config.spec.api, &minted.token).map_err(
-                |why| {
-                    Failure::new(
-                        exit::FAILURE,
-                        format!("could not ask Apple about the token: {why}"),
-                    )
-                },
-            )?,
-        ),
+        Some(agent) if config.verify => Some(apple::verify(
+            agent,
+            &config.api_base_url,
+            config.spec.api,
+            &minted.token,
+        )),
         _ => None,
     };
     let report = output::Report {
@@ -210,7 +208,7 @@ fn deliver(
         clock_offset,
         verified: verdict
             .as_ref()
-            .map(|v| matches!(v, apple::Verdict::Accepted { .. })),
+            .map(|v| matches!(v, Ok(apple::Verdict::Accepted { .. }))),
     };
     output::emit(config.format, &report, output_file.as_mut(), stdout, stderr).map_err(io)?;
 
@@ -242,18 +240,22 @@ fn deliver(
     }
     match verdict {
         None => Ok(()),
-        Some(apple::Verdict::Accepted { status, millis }) => {
+        Some(Err(why)) => Err(Failure::new(
+            exit::FAILURE,
+            format!("could not ask Apple whether it accepts the token: {why}"),
+        )),
+        Some(Ok(apple::Verdict::Accepted { status, millis })) => {
             let _ = writeln!(
                 stderr,
                 "asc-jwt: Apple accepted the token (HTTP {status} in {millis} ms)"
             );
             Ok(())
         }
-        Some(apple::Verdict::Refused {
+        Some(Ok(apple::Verdict::Refused {
             status,
             errors,
             unreadable_body,
-        }) => {
+        })) => {
             let context = apple::Context {
                 team_key: config.spec.issuer_id.is_some(),
                 api: config.spec.api,

@@ -285,3 +285,19 @@ fn the_base_url_override_refuses_anything_but_loopback() {
         "error: ASC_API_BASE_URL is for tests only and accepts only `http://127.0.0.1:PORT`"
     ));
 }
+
+#[test]
+fn an_unreachable_apple_during_verify_is_exit_1_after_the_outputs() {
+    let apple = FakeApple::silent();
+    let result = run(
+        against(&apple)
+            .env("ASC_VERIFY", "true")
+            .env("ASC_CLOCK", "local"),
+    );
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(result.stderr.contains(
+        "error: could not ask Apple whether it accepts the token: no answer within 5 s"
+    ));
+    assert_eq!(result.json.as_ref().unwrap()["verified"], false);
+    claims(&result);
+}
