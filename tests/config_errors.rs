@@ -6,14 +6,6 @@ mod common;
 use common::*;
 use predicates::prelude::*;
 
-fn fails_with(cmd: &mut assert_cmd::Command, message: &str) {
-    cmd.assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(format!("error: {message}")))
-        .stderr(predicate::str::contains("panicked").not());
-}
-
 #[test]
 fn fails_with_every_missing_required_variable_listed() {
     asc_jwt()
@@ -30,17 +22,17 @@ fn fails_with_every_missing_required_variable_listed() {
 
 #[test]
 fn fails_with_empty_values_counted_as_unset() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_KEY_ID", "   "),
-        "ASC_KEY_ID (input key-id) is not set",
+        "error: ASC_KEY_ID (input key-id) is not set",
     );
 }
 
 #[test]
 fn fails_with_key_id_that_is_not_alphanumeric() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_KEY_ID", "TESTKEY-12"),
-        "ASC_KEY_ID (input key-id) must contain only ASCII letters and digits, but character 8 is not one",
+        "error: ASC_KEY_ID (input key-id) must contain only ASCII letters and digits, but character 8 is not one",
     );
 }
 
@@ -57,91 +49,91 @@ fn warns_about_a_key_id_of_unusual_length() {
 
 #[test]
 fn fails_with_malformed_issuer_id() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_ISSUER_ID", "57246542-96fe-1a63-e053"),
-        "ASC_ISSUER_ID (input issuer-id) is not shaped like a UUID (23 characters in groups of 8-4-4-4)",
+        "error: ASC_ISSUER_ID (input issuer-id) is not shaped like a UUID (23 characters in groups of 8-4-4-4)",
     );
 }
 
 #[test]
 fn fails_with_issuer_id_set_for_an_individual_key() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_KEY_TYPE", "individual"),
-        "ASC_ISSUER_ID (input issuer-id) is set, but ASC_KEY_TYPE (input key-type) is `individual`",
+        "error: ASC_ISSUER_ID (input issuer-id) is set, but ASC_KEY_TYPE (input key-type) is `individual`",
     );
 }
 
 #[test]
 fn fails_with_both_key_sources() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_PRIVATE_KEY_PATH", fixture("test-only-p256.p8")),
-        "ASC_PRIVATE_KEY (input private-key) and ASC_PRIVATE_KEY_PATH (input private-key-path) are both set",
+        "error: ASC_PRIVATE_KEY (input private-key) and ASC_PRIVATE_KEY_PATH (input private-key-path) are both set",
     );
 }
 
 #[test]
 fn fails_with_duration_that_is_not_a_number() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_DURATION", "20m"),
-        "ASC_DURATION (input duration) is `20m`: expected a whole number of seconds from 120 to 1200",
+        "error: ASC_DURATION (input duration) is `20m`: expected a whole number of seconds from 120 to 1200",
     );
 }
 
 #[test]
 fn fails_with_duration_too_short() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_DURATION", "60"),
-        "ASC_DURATION (input duration) is 60 s: expected at least 120 s",
+        "error: ASC_DURATION (input duration) is 60 s: expected at least 120 s",
     );
 }
 
 #[test]
 fn fails_with_long_duration_without_a_get_only_scope() {
-    fails_with(
+    fails_with_usage_error(
         configured()
             .env("ASC_DURATION", "3600")
             .env("ASC_SCOPE", "GET /v1/apps\nPATCH /v1/apps/1"),
-        "ASC_DURATION (input duration) is 3600 s: Apple's rule is that a token lives at most 20 minutes (1200 s)",
+        "error: ASC_DURATION (input duration) is 3600 s: Apple's rule is that a token lives at most 20 minutes (1200 s)",
     );
 }
 
 #[test]
 fn fails_with_bad_scope_entry() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_SCOPE", "GET /v1/apps\nFETCH /v1/builds"),
-        "ASC_SCOPE (input scope) entry 2 has method `FETCH`: expected one of GET, POST, PATCH, PUT, DELETE",
+        "error: ASC_SCOPE (input scope) entry 2 has method `FETCH`: expected one of GET, POST, PATCH, PUT, DELETE",
     );
 }
 
 #[test]
 fn fails_with_unknown_key_type() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_KEY_TYPE", "admin"),
-        "ASC_KEY_TYPE (input key-type) is `admin`: expected `team` or `individual`",
+        "error: ASC_KEY_TYPE (input key-type) is `admin`: expected `team` or `individual`",
     );
 }
 
 #[test]
 fn fails_with_unknown_api() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_API", "itunes"),
-        "ASC_API (input api) is `itunes`: expected `app-store-connect` or `enterprise`",
+        "error: ASC_API (input api) is `itunes`: expected `app-store-connect` or `enterprise`",
     );
 }
 
 #[test]
 fn fails_with_unknown_format() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_FORMAT", "yaml"),
-        "ASC_FORMAT is `yaml`: expected `text`, `json`, `dotenv` or `github`",
+        "error: ASC_FORMAT is `yaml`: expected `text`, `json`, `dotenv` or `github`",
     );
 }
 
 #[test]
 fn fails_with_github_format_outside_github() {
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_FORMAT", "github"),
-        "GITHUB_OUTPUT is not set, but ASC_FORMAT is `github`",
+        "error: GITHUB_OUTPUT is not set, but ASC_FORMAT is `github`",
     );
 }
 
@@ -150,9 +142,9 @@ fn fails_with_github_format_outside_github() {
 fn fails_with_a_value_that_is_not_utf8() {
     use std::os::unix::ffi::OsStrExt as _;
     let invalid = std::ffi::OsStr::from_bytes(b"TEST\xffKEY12");
-    fails_with(
+    fails_with_usage_error(
         configured().env("ASC_KEY_ID", invalid),
-        "ASC_KEY_ID (input key-id) is not valid UTF-8 text",
+        "error: ASC_KEY_ID (input key-id) is not valid UTF-8 text",
     );
 }
 

@@ -83,14 +83,13 @@ fn a_file_holding_another_key_is_an_error_unless_overwrite() {
         read_fixture("test-only-p256-other.p8"),
     )
     .unwrap();
-    writing_to(dir.path())
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(format!(
+    fails_with_usage_error(
+        &mut writing_to(dir.path()),
+        format!(
             "error: `{}` already exists with a different key: set ASC_KEY_FILE_OVERWRITE (input key-file-overwrite) to `true`",
             key_path(dir.path()).display()
-        )));
+        ),
+    );
     assert_eq!(
         std::fs::read_to_string(key_path(dir.path())).unwrap(),
         read_fixture("test-only-p256-other.p8"),
@@ -181,13 +180,10 @@ fn default_folder_outside_github_is_the_one_altool_searches() {
 
 #[test]
 fn a_flag_that_is_not_true_or_false_is_an_error() {
-    configured()
-        .env("ASC_KEY_FILE", "yes please")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "error: ASC_KEY_FILE (input key-file) is `yes please`: expected `true` or `false`",
-        ));
+    fails_with_usage_error(
+        configured().env("ASC_KEY_FILE", "yes please"),
+        "error: ASC_KEY_FILE (input key-file) is `yes please`: expected `true` or `false`",
+    );
 }
 
 /// A GitHub Actions step with key-file, fastlane-json and add-to-path: the outputs, the

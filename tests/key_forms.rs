@@ -71,56 +71,46 @@ fn keys_that_are_not_p256_private_keys_are_refused_by_name() {
         ("test-only-cert.pem", "a certificate"),
     ];
     for (name, found) in cases {
-        identified()
-            .env("ASC_PRIVATE_KEY", read_fixture(name))
-            .assert()
-            .code(2)
-            .stdout("")
-            .stderr(predicate::str::contains(format!(
+        fails_with_usage_error(
+            identified().env("ASC_PRIVATE_KEY", read_fixture(name)),
+            format!(
                 "error: ASC_PRIVATE_KEY (input private-key) holds {found}; expected an EC P-256 private key"
-            )));
+            ),
+        );
     }
 }
 
 #[test]
 fn garbage_key_is_refused_without_being_echoed() {
-    identified()
-        .env("ASC_PRIVATE_KEY", "not-a-key-at-all!")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "ASC_PRIVATE_KEY (input private-key) is neither PEM nor base64",
-        ))
-        .stderr(predicate::str::contains("not-a-key-at-all").not());
+    fails_with_usage_error(
+        identified().env("ASC_PRIVATE_KEY", "not-a-key-at-all!"),
+        "ASC_PRIVATE_KEY (input private-key) is neither PEM nor base64",
+    )
+    .stderr(predicate::str::contains("not-a-key-at-all").not());
 }
 
 #[test]
 fn unreadable_key_path_is_named() {
-    identified()
-        .env("ASC_PRIVATE_KEY_PATH", "/nonexistent/AuthKey_TESTKEY123.p8")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "ASC_PRIVATE_KEY_PATH (input private-key-path) is `/nonexistent/AuthKey_TESTKEY123.p8`, which cannot be read (no such file)",
-        ));
+    fails_with_usage_error(
+        identified().env("ASC_PRIVATE_KEY_PATH", "/nonexistent/AuthKey_TESTKEY123.p8"),
+        "ASC_PRIVATE_KEY_PATH (input private-key-path) is `/nonexistent/AuthKey_TESTKEY123.p8`, which cannot be read (no such file)",
+    );
 }
 
 #[test]
 fn a_path_given_as_the_key_gets_a_hint() {
-    identified()
-        .env("ASC_PRIVATE_KEY", "./AuthKey_TESTKEY123.p8")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("looks like a file path"));
+    fails_with_usage_error(
+        identified().env("ASC_PRIVATE_KEY", "./AuthKey_TESTKEY123.p8"),
+        "looks like a file path",
+    );
 }
 
 #[test]
 fn a_key_given_as_the_path_gets_a_hint() {
-    identified()
-        .env("ASC_PRIVATE_KEY_PATH", key_pem())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("looks like the key itself"));
+    fails_with_usage_error(
+        identified().env("ASC_PRIVATE_KEY_PATH", key_pem()),
+        "looks like the key itself",
+    );
 }
 
 #[test]
@@ -143,17 +133,13 @@ fn key_whose_public_key_belongs_to_another_key_is_refused() {
     );
     // The last 65 bytes are the public point.
     let spliced = [&own[..73], &other[73..]].concat();
-    identified()
-        .env(
+    fails_with_usage_error(
+        identified().env(
             "ASC_PRIVATE_KEY",
             base64::engine::general_purpose::STANDARD.encode(spliced),
-        )
-        .assert()
-        .code(2)
-        .stdout("")
-        .stderr(predicate::str::contains(
-            "error: ASC_PRIVATE_KEY (input private-key) is damaged (its embedded public key does not belong to its private key)",
-        ));
+        ),
+        "error: ASC_PRIVATE_KEY (input private-key) is damaged (its embedded public key does not belong to its private key)",
+    );
 }
 
 #[test]

@@ -52,6 +52,20 @@ pub fn configured() -> assert_cmd::Command {
     cmd
 }
 
+/// Runs `cmd` and checks that it fails as bad input does: exit 2, nothing on stdout, no
+/// panic, and `message` on stderr. Returns the assertion for further checks.
+pub fn fails_with_usage_error(
+    cmd: &mut assert_cmd::Command,
+    message: impl AsRef<str>,
+) -> assert_cmd::assert::Assert {
+    use predicates::prelude::*;
+    cmd.assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(message.as_ref()))
+        .stderr(predicate::str::contains("panicked").not())
+}
+
 fn wrap(text: &str, width: usize, eol: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     chars
