@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Puts an asc-jwt binary on the runner for action.yml and prints its path (and writes it
-# to GITHUB_OUTPUT as `path`).
+# Puts an asc-jwt binary on the runner for action.yml: prints its path and writes it to
+# GITHUB_OUTPUT as `path`.
 #
-# From a release tag (vX.Y.Z, or the moving vX / vX.Y tags) whose version matches
-# Cargo.toml, the release asset is downloaded and its SHA-256 checked against
-# checksums/v<version>.sha256, committed in this repository, before it is ever run; the
-# checked binary is kept in RUNNER_TOOL_CACHE and checked again on each later use.
-# Otherwise (a branch, a SHA, `uses: ./`, from-source: true, or no network) it is built
-# with cargo from the action's own source, outside the user's workspace.
+# The choice is made by source, not by the ref's name: when the action's own files are
+# the very source a release was built from (their digest, by scripts/release.sh, equals
+# the `# source-sha256` line of checksums/v<version>.sha256), that release's binary is
+# downloaded and its SHA-256 checked against the same committed file. So @v1, @v1.0,
+# @v1.0.0 and @<release commit SHA> all download; a branch or fork whose source differs,
+# a version with no checksum file, or from-source: true is built with cargo. There is no
+# third way: no verified match, no download.
+#
+# What runs is always a private copy in a fresh folder of RUNNER_TEMP, checked after it
+# was copied: the shared RUNNER_TOOL_CACHE only saves the download, and nothing another
+# job puts there is run. A build runs in the action's own folder with a fresh target
+# folder and with the variables that steer cargo, rustc and C compilers removed, so
+# nothing from the caller's workspace or from earlier steps' GITHUB_ENV takes effect.
 #
 # Written for bash 3.2 too (macOS's /bin/bash). Inputs arrive as environment variables:
 #   ASC_JWT_FROM_SOURCE        `true` to always build (input from-source)
-#   ASC_JWT_ACTION_REF         the ref the action runs from (github.action_ref)
 #   ASC_JWT_ACTION_REPOSITORY  owner/name of the action (github.action_repository)
-#   ASC_JWT_TEST_RELEASE_URL   TEST ONLY: an http://127.0.0.1:PORT base URL to download
-#                              release assets from instead of GitHub (scripts/test-action.sh)
+#   ASC_JWT_TEST_RELEASE_URL   TEST ONLY: http://127.0.0.1:PORT or http://[::1]:PORT, with
+#                              nothing after the port but a path, to download release
+#                              assets from instead of GitHub (scripts/test-release.sh)
 set -euo pipefail
 
 bail() {
@@ -38,16 +45,27 @@ elapsed() { echo "$(($(now_ms) - started)) ms"; }
 action_path=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}
 temp=${RUNNER_TEMP:-${TMPDIR:-/tmp}}
 tool_cache=${RUNNER_TOOL_CACHE:-$temp/tool-cache}
+windows=""
 if command -v cygpath >/dev/null 2>&1; then
+  windows=yes
   # Windows runners hand out `D:\a\_temp` paths; Git Bash's tools want `/d/a/_temp`.
   action_path=$(cygpath -u "$action_path")
   temp=$(cygpath -u "$temp")
   tool_cache=$(cygpath -u "$tool_cache")
 fi
+release_sh="$action_path/scripts/release.sh"
+# Owned by this user: Git Bash on Windows has no owners worth the name, and its runners
+# give each job its own user profile.
+owned() { [ -n "$windows" ] || [ -O "$1" ]; }
+
+# mktemp makes the folder 0700 under a name nobody could have prepared.
+private=$(mktemp -d "$temp/asc-jwt.XXXXXXXX")
+bin_dir="$private/bin"
+mkdir "$bin_dir"
 
 finish() {
   local bin=$1 how=$2
-  info "$how $bin in $(elapsed)"
+  info "$how; running $bin ($(elapsed))"
   if [ -n "${GITHUB_OUTPUT:-}" ]; then
     printf 'path=%s\n' "$bin" >>"$GITHUB_OUTPUT"
   fi
@@ -67,67 +85,75 @@ case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
 esac
 info "runner ${RUNNER_OS}/${RUNNER_ARCH}: target $target"
 
-version=$(sed -n 's/^version = "\([^"]*\)"$/\1/p' "$action_path/Cargo.toml" | head -n 1)
+version=$(sed -n 's/^version = "\([0-9][0-9.]*\)"$/\1/p' "$action_path/Cargo.toml" | head -n 1)
 [ -n "$version" ] || bail "cannot read the version from $action_path/Cargo.toml"
 
 # --- build from source ----------------------------------------------------------------
+# Variables that change what cargo, rustc or a C compiler does (RUSTC_WRAPPER, RUSTFLAGS,
+# RUSTUP_TOOLCHAIN, CARGO_BUILD_*, CARGO_TARGET_*, CC, CFLAGS, LD_PRELOAD, …): an earlier
+# step may have set them for the job through GITHUB_ENV. Where cargo and rustup live stays.
+clean_build_env() {
+  local name
+  for name in $(compgen -e); do
+    case "$name" in
+      CARGO_HOME | RUSTUP_HOME) ;;
+      CARGO* | RUST* | CC | CC_* | CXX | CXX_* | CFLAGS* | CXXFLAGS* | CPPFLAGS* | LDFLAGS* | \
+        AR | AR_* | ARFLAGS* | RANLIB* | TARGET_* | HOST_* | CRATE_CC_* | LD_PRELOAD | \
+        LD_LIBRARY_PATH | DYLD_*)
+        unset "$name"
+        ;;
+    esac
+  done
+}
+
 build() {
   info "building from source: $1"
   command -v cargo >/dev/null 2>&1 \
-    || bail "cargo is not installed on this runner, and asc-jwt must be built from source because $1; install Rust (rustup) before this step, or use the action from a release tag such as @v1"
-  local target_dir="$temp/asc-jwt/target" bin_dir="$temp/asc-jwt/bin"
-  cargo build --release --locked --quiet \
-    --manifest-path "$action_path/Cargo.toml" --target-dir "$target_dir" >&2
-  mkdir -p "$bin_dir"
-  cp "$target_dir/release/asc-jwt$exe" "$bin_dir/asc-jwt$exe"
-  finish "$bin_dir/asc-jwt$exe" "built"
+    || bail "cargo is not installed on this runner, and asc-jwt must be built from source because $1; install Rust (rustup) before this step, or use a released version of the action such as @v1"
+  # A fresh target folder: a target folder found on disk could hold planted artifacts
+  # that cargo would take as up to date.
+  (
+    clean_build_env
+    # cargo and rustup read .cargo/config.toml and rust-toolchain.toml from the working
+    # folder and its parents: the action's folder, never the caller's workspace.
+    cd "$action_path"
+    cargo build --release --locked --quiet --target-dir "$private/target" >&2
+  ) || bail "cargo build failed (see above); the binary could not be built from source"
+  cp "$private/target/release/asc-jwt$exe" "$bin_dir/asc-jwt$exe"
+  finish "$bin_dir/asc-jwt$exe" "built from the action's source"
 }
 
-ref=${ASC_JWT_ACTION_REF:-${GITHUB_ACTION_REF:-}}
-repository=${ASC_JWT_ACTION_REPOSITORY:-${GITHUB_ACTION_REPOSITORY:-}}
-# github.action_ref is not promised for composite actions (actions/runner#2473). The
-# runner checks a remote action out at _actions/<owner>/<name>/<ref>: read it from there.
-case "$action_path" in
-  */_actions/*/*/*)
-    rest=${action_path##*/_actions/}
-    owner=${rest%%/*}
-    rest=${rest#*/}
-    name=${rest%%/*}
-    rest=${rest#*/}
-    [ -n "$ref" ] || ref=${rest%%/*}
-    [ -n "$repository" ] || repository="$owner/$name"
-    ;;
-esac
-case "$ref" in
-  *[!A-Za-z0-9._/-]*) shown_ref="(a ref with unusual characters)" ;;
-  *) shown_ref=$ref ;;
-esac
 if [ "${ASC_JWT_FROM_SOURCE:-false}" = "true" ]; then
   build "the input from-source is true"
 fi
-if [ -z "$ref" ]; then
-  build "the action runs from a local path (uses: ./), which has no release binary"
-fi
-# vX, vX.Y or vX.Y.Z, agreeing with Cargo.toml: the tag points at that release's commit.
-case "$ref" in
-  v"$version" | v"${version%.*}" | v"${version%%.*}") ;;
-  *) build "the action runs from \`$shown_ref\`, not from a release tag of version $version" ;;
-esac
 
-# --- download a verified release binary -----------------------------------------------
+# --- is the action's source a release's source? --------------------------------------
 sums="$action_path/checksums/v$version.sha256"
-[ -f "$sums" ] \
-  || bail "no checksum file for version $version (expected checksums/v$version.sha256 in the action); refusing to run an unverified binary"
+if [ ! -f "$sums" ]; then
+  build "version $version has no release (no checksums/v$version.sha256 in the action)"
+fi
+recorded=$(sed -n 's/^# source-sha256 \([0-9a-f]\{64\}\)$/\1/p' "$sums")
+[ -n "$recorded" ] || build "checksums/v$version.sha256 records no source digest"
+digest=$(bash "$release_sh" source-digest "$action_path")
+if [ "$digest" != "$recorded" ]; then
+  build "the action's source differs from the source release $version was built from"
+fi
+info "the action's source is release $version's (source digest $digest)"
 
-expected_sum() { awk -v name="asc-jwt-$1" '$2 == name || $2 == "*" name { print $1 }' "$sums"; }
-expected=$(expected_sum "$target$exe")
+expected_sum() {
+  local name
+  name=$(bash "$release_sh" asset "$1")
+  awk -v name="$name" '$2 == name || $2 == "*" name { print $1 }' "$sums" | grep -E '^[0-9a-f]{64}$' || true
+}
+expected=$(expected_sum "$target")
 if [ -z "$expected" ] && [ "$target" = aarch64-apple-darwin ]; then
   warn "release $version has no arm64 macOS build; using the x86_64 build under Rosetta"
   target=x86_64-apple-darwin
   expected=$(expected_sum "$target")
 fi
-[ -n "$expected" ] \
-  || bail "checksums/v$version.sha256 lists no asc-jwt-$target$exe; refusing to run an unverified binary"
+[ -n "$expected" ] || build "checksums/v$version.sha256 lists no binary for $target"
+asset=$(bash "$release_sh" asset "$target")
+private_bin="$bin_dir/asc-jwt$exe"
 
 sha256() {
   if command -v sha256sum >/dev/null 2>&1; then
@@ -137,43 +163,66 @@ sha256() {
   fi
 }
 
+# --- the tool cache: copy first, then check the copy --------------------------------
 cache_dir="$tool_cache/asc-jwt/$version/$target"
-cached="$cache_dir/asc-jwt$exe"
-if [ -f "$cached" ]; then
-  if [ "$(sha256 "$cached")" = "$expected" ]; then
-    finish "$cached" "cached"
+cached="$cache_dir/$asset"
+if [ -f "$cached" ] && [ ! -L "$cached" ] && owned "$cached"; then
+  cp "$cached" "$private_bin"
+  if [ "$(sha256 "$private_bin")" = "$expected" ]; then
+    chmod 0755 "$private_bin"
+    finish "$private_bin" "copied from the tool cache and verified"
   fi
-  warn "the cached $cached does not match its checksum; downloading it again"
-  rm -f "$cached"
+  rm -f "$private_bin"
+  warn "the tool cache's copy of $asset does not match checksums/v$version.sha256; downloading it again"
+elif [ -e "$cached" ] || [ -L "$cached" ]; then
+  warn "the tool cache entry for $asset is not a regular file of this user; it is not used"
 fi
 
-asset="asc-jwt-$target$exe"
+# --- download, then check ------------------------------------------------------------
+loopback='^http://(127\.0\.0\.1|\[::1\]):[0-9]{1,5}(/[A-Za-z0-9._~/-]*)?$'
 if [ -n "${ASC_JWT_TEST_RELEASE_URL:-}" ]; then
-  case "$ASC_JWT_TEST_RELEASE_URL" in
-    http://127.0.0.1:[0-9]*) ;;
-    *) bail "ASC_JWT_TEST_RELEASE_URL is for tests only and must be an http://127.0.0.1:PORT address" ;;
-  esac
-  url="$ASC_JWT_TEST_RELEASE_URL/v$version/$asset"
-  protocol='=http'
+  [[ $ASC_JWT_TEST_RELEASE_URL =~ $loopback ]] \
+    || bail "ASC_JWT_TEST_RELEASE_URL is for tests only and must be http://127.0.0.1:PORT or http://[::1]:PORT, optionally followed by a path"
+  url="${ASC_JWT_TEST_RELEASE_URL%/}/releases/download/v$version/$asset"
+  # Loopback only: no proxy, no redirect.
+  fetch=(curl --proto '=http' --noproxy '*' --max-redirs 0)
 else
-  [ -n "$repository" ] || build "the action's repository is unknown, so its release cannot be found"
+  repository=${ASC_JWT_ACTION_REPOSITORY:-${GITHUB_ACTION_REPOSITORY:-}}
+  # github.action_repository is not promised for composite actions (actions/runner#2473).
+  # The runner checks a remote action out at _actions/<owner>/<name>/<ref>: read it there.
+  if [ -z "$repository" ]; then
+    case "$action_path" in
+      */_actions/*/*/*)
+        rest=${action_path##*/_actions/}
+        repository="${rest%%/*}/$(echo "${rest#*/}" | cut -d/ -f1)"
+        ;;
+    esac
+  fi
+  [[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] \
+    || build "the action's repository is unknown, so its release cannot be found"
   url="https://github.com/$repository/releases/download/v$version/$asset"
-  protocol='=https'
+  # GitHub redirects release downloads to its storage host: follow, over HTTPS only.
+  fetch=(curl --proto '=https' --proto-redir '=https' --tlsv1.2 -L)
 fi
 
-download_dir=$(mktemp -d "$temp/asc-jwt-download.XXXXXX")
-trap 'rm -rf "$download_dir"' EXIT
+download="$private/download"
+mkdir "$download"
 info "downloading $url"
-if ! curl --proto "$protocol" --tlsv1.2 -fsSL --retry 3 --connect-timeout 10 \
-  -o "$download_dir/$asset" "$url"; then
-  warn "could not download $asset for release v$version (no network, or no such asset); building from source instead"
+if ! "${fetch[@]}" -fsS --retry 3 --connect-timeout 10 -o "$download/$asset" "$url"; then
+  warn "could not download $asset of release v$version (no network, or no such asset); building from source instead"
   build "the release download failed"
 fi
-actual=$(sha256 "$download_dir/$asset")
+actual=$(sha256 "$download/$asset")
 if [ "$actual" != "$expected" ]; then
+  rm -rf "$download"
   bail "the downloaded $asset does not match checksums/v$version.sha256 (expected $expected, got $actual); it was not run. Use from-source: true to build instead."
 fi
-chmod +x "$download_dir/$asset"
-mkdir -p "$cache_dir"
-mv "$download_dir/$asset" "$cached"
-finish "$cached" "downloaded and verified"
+mv "$download/$asset" "$private_bin"
+chmod 0755 "$private_bin"
+
+# Save the download for later jobs on this runner; what is saved is checked again, as a
+# copy, before any later use.
+if mkdir -p "$cache_dir" 2>/dev/null && owned "$cache_dir" && cp "$private_bin" "$cache_dir/.$asset.$$" 2>/dev/null; then
+  mv -f "$cache_dir/.$asset.$$" "$cached" 2>/dev/null || rm -f "$cache_dir/.$asset.$$"
+fi
+finish "$private_bin" "downloaded and verified"

@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# The release rehearsal, with no GitHub: make a release of this tree exactly as
+# release.yml would (asset names, checksum file and source digest by scripts/release.sh),
+# serve it on 127.0.0.1, and install it the ways users do:
+#   - scripts/install.sh (the action's install step) from the runner's checkout folders
+#     _actions/org/asc-jwt-action/{v1, v1.0, v1.0.0, <release commit SHA>} → download;
+#     <a later commit that changed a source file> → build; a docs-only commit → download;
+#     a tampered asset, the tool cache, bad test URLs, a hostile workspace, …;
+#   - the same with act, through `uses: org/asc-jwt-action@v1`;
+#   - scripts/get-asc-jwt.sh and the README's plain-shell install, as other CI systems do;
+#   - the names `cargo binstall` derives from Cargo.toml.
+# Only the host's target can be built here: its binary stands in for all six release
+# targets, under their names. Each case gets its own folders, so cases do not depend on
+# each other's order. Needs python3 (with PyJWT), act and curl (.ci/run installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+# shellcheck source=scripts/testing.sh
+source scripts/testing.sh
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+
+version=$(sed -n 's/^version = "\([^"]*\)"$/\1/p' Cargo.toml | head -n 1)
+major=v${version%%.*}
+minor=v${version%.*}
+target=x86_64-unknown-linux-musl # what RUNNER_OS=Linux RUNNER_ARCH=X64 maps to
+asset=$(bash scripts/release.sh asset "$target")
+ms() { echo $(($(date +%s%N) / 1000000)); }
+
+echo "== release $version: built here, laid out as release.yml lays it out"
+cargo build --release --locked --quiet
+host_bin="$repo/target/release/asc-jwt"
+
+# The release commit: this tree (tracked and new files), in a repository of its own.
+rel="$work/release-repo"
+mkdir -p "$rel"
+git ls-files -z --cached --others --exclude-standard \
+  | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+  | xargs -0 cp --parents -t "$rel"
+rm -f "$rel/checksums/v$version.sha256"
+commit() { git -C "$rel" add -A && git -C "$rel" -c user.name=rehearsal -c user.email=rehearsal@127.0.0.1 commit -q -m "$1"; }
+git -C "$rel" init -q
+commit "release $version source"
+
+# release.yml, build and upload jobs: the six assets and the checksum file.
+assets="$work/assets"
+mkdir -p "$assets"
+for t in $(bash scripts/release.sh targets); do
+  cp "$host_bin" "$assets/$(bash scripts/release.sh asset "$t")"
+done
+bash "$rel/scripts/release.sh" checksum-file "$version" "$assets" "$rel" >"$assets/asc-jwt-$version.sha256"
+# The maintainer commits that file, tags the commit; release.yml's publish job checks it.
+mkdir -p "$rel/checksums"
+cp "$assets/asc-jwt-$version.sha256" "$rel/checksums/v$version.sha256"
+commit "checksums for $version"
+release_sha=$(git -C "$rel" rev-parse HEAD)
+for tag in "v$version" "$minor" "$major"; do git -C "$rel" tag "$tag"; done
+expect "release.sh check (the publish job): assets and source match the committed checksum file" \
+  bash "$rel/scripts/release.sh" check "$version" "$assets" "$rel"
+echo "  checksum file:" && sed 's/^/    /' "$rel/checksums/v$version.sha256"
+
+# Two later commits: one that changes only the README, one that changes a source file.
+echo "<!-- a later docs change -->" >>"$rel/README.md"
+commit "docs only"
+docs_sha=$(git -C "$rel" rev-parse HEAD)
+echo "// a later source change" >>"$rel/src/main.rs"
+commit "a source change"
+later_sha=$(git -C "$rel" rev-parse HEAD)
+later_check=$(bash "$rel/scripts/release.sh" check "$version" "$assets" "$rel" 2>&1) && status=0 || status=$?
+expect "release.sh check refuses to publish a tree whose source is not the one built" \
+  bash -c "[ $status = 1 ] && grep -q 'differ from checksums' <<<'$later_check'"
+
+# The server: GitHub's release downloads and the repository's raw files, plus two broken
+# releases (a tampered asset, a missing one) under their own prefixes.
+srv="$work/srv"
+mkdir -p "$srv/good/releases/download/v$version" "$srv/good/raw/v$version/checksums" \
+  "$srv/tampered/releases/download/v$version" "$srv/missing/releases/download/v$version"
+cp "$assets"/* "$srv/good/releases/download/v$version/"
+git -C "$rel" archive "v$version" | tar -x -C "$srv/good/raw/v$version"
+printf '#!/bin/sh\ntouch %s\n' "$work/tampered-ran" >"$srv/tampered/releases/download/v$version/$asset"
+serve "$srv"
+base=$served_url
+
+# The action as the runner checks it out: _actions/<owner>/<name>/<ref>.
+actions="$work/_actions/org/asc-jwt-action"
+checkout() {
+  mkdir -p "$actions/$2"
+  git -C "$rel" archive "$1" | tar -x -C "$actions/$2"
+}
+for ref in "$major" "$minor" "v$version"; do checkout "$ref" "$ref"; done
+checkout "$release_sha" "$release_sha"
+checkout "$docs_sha" "$docs_sha"
+checkout "$later_sha" "$later_sha"
+
+# Stand-ins that record their arguments: a cargo (build decisions without a build) and a
+# curl (URL decisions without any connection).
+mkdir -p "$work/fake-cargo" "$work/fake-curl"
+cat >"$work/fake-cargo/cargo" <<'SH'
+#!/usr/bin/env bash
+echo "$PWD: $*" >>"$FAKE_LOG"
+dir=""
+while [ $# -gt 0 ]; do [ "$1" = --target-dir ] && dir=$2; shift; done
+mkdir -p "$dir/release" && printf '#!/bin/sh\necho built-by-fake-cargo\n' >"$dir/release/asc-jwt" && chmod +x "$dir/release/asc-jwt"
+SH
+cat >"$work/fake-curl/curl" <<'SH'
+#!/usr/bin/env bash
+echo "$*" >>"$FAKE_LOG"
+exit 7
+SH
+chmod +x "$work/fake-cargo/cargo" "$work/fake-curl/curl"
+fake_cargo="$work/fake-cargo:$PATH"
+fake_both="$work/fake-curl:$work/fake-cargo:$PATH"
+
+# install CASE ACTION_DIR [VAR=VALUE…]: install.sh as action.yml runs it, in a runner-like
+# environment with the case's own temp, tool cache, output file and workspace.
+install() {
+  local case=$1 action=$2
+  shift 2
+  mkdir -p "$work/$case/temp" "$work/$case/workspace"
+  : >"$work/$case/github_output"
+  : >"$work/$case/fake.log"
+  (
+    cd "$work/$case/workspace"
+    env -i PATH="$PATH" HOME="$HOME" RUSTUP_HOME="$RUSTUP_HOME" CARGO_HOME="$CARGO_HOME" \
+      RUNNER_OS=Linux RUNNER_ARCH=X64 GITHUB_ACTION_PATH="$action" \
+      GITHUB_WORKSPACE="$work/$case/workspace" RUNNER_TEMP="$work/$case/temp" \
+      RUNNER_TOOL_CACHE="${TOOL_CACHE:-$work/$case/tool-cache}" \
+      GITHUB_OUTPUT="$work/$case/github_output" ASC_JWT_ACTION_REPOSITORY=org/asc-jwt-action \
+      ASC_JWT_TEST_RELEASE_URL="$base/good" FAKE_LOG="$work/$case/fake.log" "$@" \
+      bash "$action/scripts/install.sh"
+  ) >"$work/$case/log" 2>&1
+}
+installed() { sed -n 's/^path=//p' "$work/$1/github_output"; }
+log_has() { grep -qF -- "$2" "$work/$1/log"; }
+runs_release() { # the installed binary is the release's, a private copy in the case's temp
+  local bin
+  bin=$(installed "$1")
+  case "$bin" in "$work/$1/temp/"*) ;; *) return 1 ;; esac
+  [ "$("$bin" --version)" = "asc-jwt $version" ]
+}
+copy_action() { # copy_action CASE REF: a checkout of the case's own, to edit
+  cp -r "$actions/$2" "$work/$1-action"
+  echo "$work/$1-action"
+}
+
+echo "== install.sh: every ref of the release downloads and verifies"
+for ref in "$major" "$minor" "v$version" "$release_sha"; do
+  install "ref-$ref" "$actions/$ref"
+  expect "_actions/org/asc-jwt-action/$ref: downloaded, verified, run from a private copy" \
+    bash -c "grep -q 'downloaded and verified' '$work/ref-$ref/log' && $(declare -f installed runs_release); work='$work' version='$version' runs_release 'ref-$ref'"
+done
+install docs "$actions/$docs_sha"
+expect "a later commit that changed only the README ($docs_sha): still the release binary" \
+  log_has docs "downloaded and verified"
+
+echo "== install.sh: a source that is not the release's is built"
+install later "$actions/$later_sha" PATH="$fake_cargo"
+expect "a later commit with a changed source file ($later_sha): built, not downloaded" \
+  bash -c "grep -q \"building from source: the action's source differs from the source release $version was built from\" '$work/later/log' && ! grep -q downloading '$work/later/log' && grep -q -- '--release --locked' '$work/later/fake.log'"
+action=$(copy_action wrong-digest "v$version")
+sed -i "s/^# source-sha256 .*/# source-sha256 $(printf '0%.0s' $(seq 64))/" "$action/checksums/v$version.sha256"
+install wrong-digest "$action" PATH="$fake_cargo"
+expect "a checksum file whose source digest is not the tree's: built" \
+  bash -c "grep -q 'differs from the source release' '$work/wrong-digest/log' && ! grep -q downloading '$work/wrong-digest/log'"
+action=$(copy_action no-sums "v$version")
+rm "$action/checksums/v$version.sha256"
+install no-sums "$action" PATH="$fake_cargo"
+expect "a version with no checksum file: built" \
+  log_has no-sums "building from source: version $version has no release"
+action=$(copy_action unlisted "v$version")
+sed -i "/ $asset\$/d" "$action/checksums/v$version.sha256"
+install unlisted "$action" PATH="$fake_cargo"
+expect "a checksum file without this runner's target: built, never an unverified download" \
+  bash -c "grep -q 'lists no binary for $target' '$work/unlisted/log' && ! grep -q downloading '$work/unlisted/log'"
+install from-source "$actions/$major" PATH="$fake_cargo" ASC_JWT_FROM_SOURCE=true
+expect "from-source: true builds even a release" log_has from-source "building from source: the input from-source is true"
+install missing "$actions/$major" PATH="$fake_cargo" ASC_JWT_TEST_RELEASE_URL="$base/missing"
+expect "a release whose asset cannot be downloaded: built" \
+  bash -c "grep -q 'building from source: the release download failed' '$work/missing/log' && [ \"\$(\$(sed -n 's/^path=//p' '$work/missing/github_output'))\" = built-by-fake-cargo ]"
+
+echo "== install.sh: a tampered asset is refused"
+install tampered "$actions/$major" ASC_JWT_TEST_RELEASE_URL="$base/tampered" && status=0 || status=$?
+expect "a tampered asset: exit 1, an ::error:: naming the mismatch" \
+  bash -c "[ $status = 1 ] && grep -q '::error title=asc-jwt::the downloaded $asset does not match checksums/v$version.sha256' '$work/tampered/log'"
+expect "... never run, never cached, no path output" \
+  bash -c "[ ! -e '$work/tampered-ran' ] && [ -z \"\$(find '$work/tampered/tool-cache' -type f 2>/dev/null)\" ] && [ ! -s '$work/tampered/github_output' ]"
+
+echo "== install.sh: the tool cache saves the download but is never what runs"
+export TOOL_CACHE="$work/shared-tool-cache"
+start=$(ms)
+install cold "$actions/$major"
+cold_ms=$(($(ms) - start))
+start=$(ms)
+install warm "$actions/$major"
+warm_ms=$(($(ms) - start))
+expect "second use: copied from the tool cache and verified, no download" \
+  bash -c "grep -q 'copied from the tool cache and verified' '$work/warm/log' && ! grep -q downloading '$work/warm/log'"
+# Another job on a self-hosted runner swaps every cached file after the check.
+printf '#!/bin/sh\ntouch %s\n' "$work/swapped-ran" >"$work/swapped"
+find "$TOOL_CACHE" -type f -exec cp "$work/swapped" {} \;
+expect "... (the swap found a cached file to replace)" \
+  bash -c "[ -n \"\$(find '$TOOL_CACHE' -type f)\" ]"
+expect "a cache entry swapped after the check changes nothing: the step runs its private copy" \
+  bash -c "[ \"\$('$(installed warm)' --version)\" = 'asc-jwt $version' ] && [ ! -e '$work/swapped-ran' ]"
+install recache "$actions/$major"
+expect "the swapped entry is detected on the next use and downloaded again" \
+  bash -c "grep -q 'does not match checksums' '$work/recache/log' && grep -q 'downloaded and verified' '$work/recache/log' && [ ! -e '$work/swapped-ran' ]"
+unset TOOL_CACHE
+
+echo "== install.sh: the test-only release URL is loopback and nothing else"
+for url in "http://127.0.0.1:1@192.0.2.2:18090" "https://example.com" "http://localhost:8080" \
+  "http://127.0.0.1:8080/x?y=1" "http://127.0.0.1:8080#x" "http://127.0.0.1.example.com:80" \
+  "http://127.0.0.1:80 http://192.0.2.2"; do
+  install bad-url "$actions/$major" PATH="$fake_both" ASC_JWT_TEST_RELEASE_URL="$url" && status=0 || status=$?
+  expect "refused without a connection: $url" \
+    bash -c "[ $status = 1 ] && grep -q 'ASC_JWT_TEST_RELEASE_URL is for tests only' '$work/bad-url/log' && [ ! -s '$work/bad-url/fake.log' ]"
+  rm -rf "$work/bad-url"
+done
+install ipv6-url "$actions/$major" PATH="$fake_both" ASC_JWT_TEST_RELEASE_URL="http://[::1]:9/r"
+expect "http://[::1]:PORT/path is accepted, fetched with no proxy and no redirect" \
+  bash -c "grep -q -- \"--noproxy \\* --max-redirs 0 .*http://\\[::1\\]:9/r/releases/download/v$version/$asset\" '$work/ipv6-url/fake.log'"
+
+echo "== install.sh: from the runner's folder alone, the download goes to GitHub over HTTPS"
+install layout "$actions/$major" PATH="$fake_both" ASC_JWT_TEST_RELEASE_URL= ASC_JWT_ACTION_REPOSITORY=
+expect "the repository is read from _actions/org/asc-jwt-action/$major" \
+  bash -c "grep -q -- \"--proto =https --proto-redir =https .*https://github.com/org/asc-jwt-action/releases/download/v$version/$asset\" '$work/layout/fake.log'"
+
+echo "== install.sh: a hostile workspace has no effect on the build (a real build)"
+mkdir -p "$work/hostile/workspace/.cargo"
+marker="$work/hostile-ran"
+printf '#!/bin/sh\ntouch %s\nexec "$@"\n' "$marker" >"$work/hostile/wrapper"
+chmod +x "$work/hostile/wrapper"
+printf '[build]\nrustc-wrapper = "%s"\n' "$work/hostile/wrapper" >"$work/hostile/workspace/.cargo/config.toml"
+printf '[toolchain]\nchannel = "no-such-toolchain"\n' >"$work/hostile/workspace/rust-toolchain.toml"
+start=$(ms)
+install hostile "$actions/$later_sha" RUSTC_WRAPPER="$work/hostile/wrapper" \
+  CARGO_BUILD_RUSTC_WRAPPER="$work/hostile/wrapper" RUSTUP_TOOLCHAIN=no-such-toolchain \
+  RUSTFLAGS="--cfg planted" CC="$work/hostile/wrapper" && status=0 || status=$?
+build_ms=$(($(ms) - start))
+expect "built from the action's folder: .cargo/config.toml, rust-toolchain.toml, RUSTC_WRAPPER, RUSTUP_TOOLCHAIN, CC of the workspace and job ignored" \
+  bash -c "[ $status = 0 ] && [ ! -e '$marker' ] && [ \"\$('$(installed hostile)' --version)\" = 'asc-jwt $version' ]"
+[ "$status" = 0 ] || tail -n 20 "$work/hostile/log"
+
+echo "== act: uses: org/asc-jwt-action@$major, the rehearsal's checkout standing in for GitHub's"
+mkdir -p "$work/act-repo/.github/workflows"
+cat >"$work/act-repo/.github/workflows/rehearsal.yml" <<EOF
+on: push
+jobs:
+  rehearsal:
+    runs-on: ubuntu-latest
+    steps:
+      - id: jwt
+        uses: org/asc-jwt-action@$major
+        with:
+          key-id: TESTKEY123
+          issuer-id: 57246542-96fe-1a63-e053-0824d011072a
+          private-key-path: $repo/tests/fixtures/test-only-p256.p8
+      - env:
+          TOKEN: \${{ steps.jwt.outputs.token }}
+        run: python3 "$repo/scripts/verify-token.py" "$repo/tests/fixtures/test-only-p256.pub.pem" <<<"\$TOKEN"
+EOF
+git -C "$work/act-repo" init -q
+act_log="$work/act.log"
+if (cd "$work/act-repo" && HOME="$work/act-home" act -W .github/workflows/rehearsal.yml \
+  -P ubuntu-latest=-self-hosted --no-cache-server \
+  --local-repository "org/asc-jwt-action@$major=$actions/$major" \
+  --env ASC_JWT_TEST_RELEASE_URL="$base/good" >"$act_log" 2>&1); then
+  status=0
+else
+  status=$?
+fi
+expect "act: the action downloaded and verified release $version, and PyJWT verified its token" \
+  bash -c "[ $status = 0 ] && grep -q 'downloaded and verified' '$act_log' && grep -q 'PyJWT: signature valid' '$act_log'"
+grep -E "asc-jwt: |PyJWT" "$act_log" | sed 's/^/    /'
+[ "$status" = 0 ] || tail -n 30 "$act_log"
+
+echo "== other CI systems: get-asc-jwt.sh and the README's plain-shell install"
+get() { # get CASE URL_PREFIX VERSION: get-asc-jwt.sh run by a POSIX sh, into the case's bin/
+  mkdir -p "$work/$1"
+  env -i PATH="$PATH" HOME="$work/$1" ASC_JWT_TEST_RELEASE_URL="$base/$2" \
+    sh scripts/get-asc-jwt.sh "$3" "$work/$1/bin" >"$work/$1/log" 2>&1
+}
+get get-good good "$version" && status=0 || status=$?
+expect "get-asc-jwt.sh $version: installs the verified binary" \
+  bash -c "[ $status = 0 ] && [ \"\$('$work/get-good/bin/asc-jwt' --version)\" = 'asc-jwt $version' ] && grep -q verified '$work/get-good/log'"
+mkdir -p "$srv/tampered/raw"
+cp -r "$srv/good/raw/v$version" "$srv/tampered/raw/"
+get get-tampered tampered "$version" && status=0 || status=$?
+expect "get-asc-jwt.sh with a tampered asset: fails, installs nothing, runs nothing" \
+  bash -c "[ $status = 1 ] && grep -q 'does not match' '$work/get-tampered/log' && [ ! -e '$work/get-tampered/bin/asc-jwt' ] && [ ! -e '$work/tampered-ran' ]"
+get get-unknown good 9.9.9 && status=0 || status=$?
+expect "get-asc-jwt.sh with a version that has no release: fails, installs nothing" \
+  bash -c "[ $status = 1 ] && [ ! -e '$work/get-unknown/bin/asc-jwt' ]"
+
+# The README's block as a user pastes it, with GitHub's hosts pointed at the rehearsal.
+block=$(sed -n '/<!-- install-shell -->/,/<!-- \/install-shell -->/p' README.md | sed '/^```/d; /^<!--/d')
+[ -n "$block" ] || block="false # no install-shell block in README.md"
+block=${block//https:\/\/raw.githubusercontent.com\/org\/asc-jwt-action/$base/good/raw}
+block=${block//--proto \'=https\'/--proto \'=http\'}
+mkdir -p "$work/readme-user"
+(
+  cd "$work/readme-user"
+  env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$work/readme-user" \
+    ASC_JWT_TEST_RELEASE_URL="$base/good" sh -euc "$block
+      ASC_KEY_ID=TESTKEY123 ASC_ISSUER_ID=57246542-96fe-1a63-e053-0824d011072a \
+        ASC_PRIVATE_KEY_PATH='$repo/tests/fixtures/test-only-p256.p8' asc-jwt >token"
+) >"$work/readme-user.log" 2>&1 && status=0 || status=$?
+expect "the README's plain-shell install ends with a verified asc-jwt on PATH that mints a token PyJWT accepts" \
+  bash -c "[ $status = 0 ] && python3 scripts/verify-token.py tests/fixtures/test-only-p256.pub.pem <'$work/readme-user/token'"
+[ "$status" = 0 ] || tail -n 20 "$work/readme-user.log"
+expect "the README's install block names version $version" \
+  bash -c "sed -n '/<!-- install-shell -->/,/<!-- \/install-shell -->/p' README.md | grep -q 'v$version/'"
+
+echo "== cargo binstall: the URL it derives from Cargo.toml is the release's asset, for every target"
+binstall_mismatches=0
+binstall_count=0
+for t in $(bash scripts/release.sh targets); do
+  ext=""
+  case "$t" in *-windows-*) ext=.exe ;; esac
+  url=$(python3 -c '
+import sys, tomllib
+p = tomllib.load(open("Cargo.toml", "rb"))["package"]
+t = p["metadata"]["binstall"]["pkg-url"]
+for k, v in {"repo": p["repository"], "version": p["version"], "target": sys.argv[1], "binary-ext": sys.argv[2]}.items():
+    t = t.replace("{ " + k + " }", v)
+print(t)' "$t" "$ext")
+  binstall_count=$((binstall_count + 1))
+  if [ "$url" != "https://github.com/org/asc-jwt-action/releases/download/v$version/$(bash scripts/release.sh asset "$t")" ]; then
+    binstall_mismatches=$((binstall_mismatches + 1))
+    echo "    binstall would fetch $url for $t"
+  fi
+done
+expect "binstall's URLs are release.sh's asset names under the repository's release v$version, for all six targets" \
+  test "$binstall_count" = 6 -a "$binstall_mismatches" = 0
+
+echo "== timings of the install step (release served from 127.0.0.1)"
+echo "  cold (empty tool cache: download, verify, private copy): ${cold_ms} ms"
+echo "  warm (tool cache: private copy, verify): ${warm_ms} ms"
+echo "  build from source (fresh target folder, hostile workspace): ${build_ms} ms"
+
+summary test-release
