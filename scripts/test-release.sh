@@ -111,7 +111,8 @@ fake_cargo="$work/fake-cargo:$PATH"
 fake_both="$work/fake-curl:$work/fake-cargo:$PATH"
 
 # install CASE ACTION_DIR [VAR=VALUE…]: install.sh as action.yml runs it, in a runner-like
-# environment with the case's own temp, tool cache, output file and workspace.
+# environment with the case's own temp, tool cache, output file and workspace. Sets
+# `status` to its exit status and returns 0, so a case that fails is reported, not fatal.
 install() {
   local case=$1 action=$2
   shift 2
@@ -127,7 +128,7 @@ install() {
       GITHUB_OUTPUT="$work/$case/github_output" ASC_JWT_ACTION_REPOSITORY=org/asc-jwt-action \
       ASC_JWT_TEST_RELEASE_URL="$base/good" FAKE_LOG="$work/$case/fake.log" "$@" \
       bash "$action/scripts/install.sh"
-  ) >"$work/$case/log" 2>&1
+  ) >"$work/$case/log" 2>&1 && status=0 || status=$?
 }
 installed() { sed -n 's/^path=//p' "$work/$1/github_output"; }
 log_has() { grep -qF -- "$2" "$work/$1/log"; }
@@ -178,7 +179,7 @@ expect "a release whose asset cannot be downloaded: built" \
   bash -c "grep -q 'building from source: the release download failed' '$work/missing/log' && [ \"\$(\$(sed -n 's/^path=//p' '$work/missing/github_output'))\" = built-by-fake-cargo ]"
 
 echo "== install.sh: a tampered asset is refused"
-install tampered "$actions/$major" ASC_JWT_TEST_RELEASE_URL="$base/tampered" && status=0 || status=$?
+install tampered "$actions/$major" ASC_JWT_TEST_RELEASE_URL="$base/tampered"
 expect "a tampered asset: exit 1, an ::error:: naming the mismatch" \
   bash -c "[ $status = 1 ] && grep -q '::error title=asc-jwt::the downloaded $asset does not match checksums/v$version.sha256' '$work/tampered/log'"
 expect "... never run, never cached, no path output" \
@@ -210,7 +211,7 @@ echo "== install.sh: the test-only release URL is loopback and nothing else"
 for url in "http://127.0.0.1:1@192.0.2.2:18090" "https://example.com" "http://localhost:8080" \
   "http://127.0.0.1:8080/x?y=1" "http://127.0.0.1:8080#x" "http://127.0.0.1.example.com:80" \
   "http://127.0.0.1:80 http://192.0.2.2"; do
-  install bad-url "$actions/$major" PATH="$fake_both" ASC_JWT_TEST_RELEASE_URL="$url" && status=0 || status=$?
+  install bad-url "$actions/$major" PATH="$fake_both" ASC_JWT_TEST_RELEASE_URL="$url"
   expect "refused without a connection: $url" \
     bash -c "[ $status = 1 ] && grep -q 'ASC_JWT_TEST_RELEASE_URL is for tests only' '$work/bad-url/log' && [ ! -s '$work/bad-url/fake.log' ]"
   rm -rf "$work/bad-url"
@@ -234,7 +235,7 @@ printf '[toolchain]\nchannel = "no-such-toolchain"\n' >"$work/hostile/workspace/
 start=$(ms)
 install hostile "$actions/$later_sha" RUSTC_WRAPPER="$work/hostile/wrapper" \
   CARGO_BUILD_RUSTC_WRAPPER="$work/hostile/wrapper" RUSTUP_TOOLCHAIN=no-such-toolchain \
-  RUSTFLAGS="--cfg planted" CC="$work/hostile/wrapper" && status=0 || status=$?
+  RUSTFLAGS="--cfg planted" CC="$work/hostile/wrapper"
 build_ms=$(($(ms) - start))
 expect "built from the action's folder: .cargo/config.toml, rust-toolchain.toml, RUSTC_WRAPPER, RUSTUP_TOOLCHAIN, CC of the workspace and job ignored" \
   bash -c "[ $status = 0 ] && [ ! -e '$marker' ] && [ \"\$('$(installed hostile)' --version)\" = 'asc-jwt $version' ]"
@@ -274,20 +275,20 @@ grep -E "asc-jwt: |PyJWT" "$act_log" | sed 's/^/    /'
 [ "$status" = 0 ] || tail -n 30 "$act_log"
 
 echo "== other CI systems: get-asc-jwt.sh and the README's plain-shell install"
-get() { # get CASE URL_PREFIX VERSION: get-asc-jwt.sh run by a POSIX sh, into the case's bin/
+get() { # get CASE URL_PREFIX VERSION: get-asc-jwt.sh run by a POSIX sh, into the case's bin/; sets status
   mkdir -p "$work/$1"
   env -i PATH="$PATH" HOME="$work/$1" ASC_JWT_TEST_RELEASE_URL="$base/$2" \
-    sh scripts/get-asc-jwt.sh "$3" "$work/$1/bin" >"$work/$1/log" 2>&1
+    sh scripts/get-asc-jwt.sh "$3" "$work/$1/bin" >"$work/$1/log" 2>&1 && status=0 || status=$?
 }
-get get-good good "$version" && status=0 || status=$?
+get get-good good "$version"
 expect "get-asc-jwt.sh $version: installs the verified binary" \
   bash -c "[ $status = 0 ] && [ \"\$('$work/get-good/bin/asc-jwt' --version)\" = 'asc-jwt $version' ] && grep -q verified '$work/get-good/log'"
 mkdir -p "$srv/tampered/raw"
 cp -r "$srv/good/raw/v$version" "$srv/tampered/raw/"
-get get-tampered tampered "$version" && status=0 || status=$?
+get get-tampered tampered "$version"
 expect "get-asc-jwt.sh with a tampered asset: fails, installs nothing, runs nothing" \
   bash -c "[ $status = 1 ] && grep -q 'does not match' '$work/get-tampered/log' && [ ! -e '$work/get-tampered/bin/asc-jwt' ] && [ ! -e '$work/tampered-ran' ]"
-get get-unknown good 9.9.9 && status=0 || status=$?
+get get-unknown good 9.9.9
 expect "get-asc-jwt.sh with a version that has no release: fails, installs nothing" \
   bash -c "[ $status = 1 ] && [ ! -e '$work/get-unknown/bin/asc-jwt' ]"
 
