@@ -46,13 +46,12 @@ asset() {
   esac
 }
 
-sha256() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$@" | awk '{ print $1 }'
-  else
-    shasum -a 256 "$@" | awk '{ print $1 }'
-  fi
-}
+if command -v sha256sum >/dev/null 2>&1; then
+  sha256_tool=(sha256sum)
+else
+  sha256_tool=(shasum -a 256)
+fi
+sha256() { "${sha256_tool[@]}" "$@" | awk '{ print $1 }'; }
 
 # The files cargo compiles into the binary: the manifest, the lock file, the toolchain
 # and build-script files if any, and everything under src/. Tests, benches, docs,
@@ -70,7 +69,7 @@ source_files() {
 }
 
 source_digest() {
-  local dir=$1 list name
+  local dir=$1 list
   [ -f "$dir/Cargo.toml" ] && [ -d "$dir/src" ] || die "$dir holds no Cargo.toml and src/"
   list=$(source_files "$dir")
   # A name outside this set could make two different trees list alike (a newline in a
@@ -79,9 +78,9 @@ source_digest() {
     echo "unlisted-file-names"
     return
   fi
-  printf '%s\n' "$list" | while IFS= read -r name; do
-    printf '%s  %s\n' "$(sha256 "$dir/$name")" "$name"
-  done | sha256
+  # One `<sha256>  <path>` line per file, from one sha256sum (or shasum) call, then the
+  # SHA-256 of those lines.
+  (cd "$dir" && printf '%s\n' "$list" | tr '\n' '\0' | xargs -0 "${sha256_tool[@]}") | sha256
 }
 
 checksum_file() {
