@@ -184,7 +184,7 @@ fn errors_become_workflow_commands_in_github_actions() {
 fn help_lists_every_variable_input_and_exit_code() {
     let assert = asc_jwt().arg("--help").assert().success().stderr("");
     let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    for var in asc_jwt::config::Var::ALL {
+    for var in asc_jwt::settings::SETTINGS.iter().map(|s| s.var) {
         assert!(help.contains(var.name()), "{}", var.name());
         if let Some(input) = var.input() {
             assert!(help.contains(&format!("[{input}]")), "{input}");
