@@ -1,9 +1,7 @@
 //! The four output formats, the GITHUB_OUTPUT file read back the way the runner reads it,
 //! and masking.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 

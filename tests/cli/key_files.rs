@@ -1,12 +1,10 @@
 //! The key written for Apple's tools and fastlane: Apple's form whatever form it came
 //! in, private permissions, safe reruns, and the GitHub files later steps read.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 

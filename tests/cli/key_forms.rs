@@ -1,9 +1,7 @@
 //! Every key form a user may paste mints a token that openssl verifies; other keys are
 //! refused with a message that names what was found.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]

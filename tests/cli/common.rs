@@ -1,10 +1,6 @@
 //! Shared helpers: the binary with a clean environment, the test-only key in every form,
 //! a token verifier that does not use this crate's signing code, and the leak check.
 
-#![allow(dead_code)]
-
-pub mod fake_apple;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
