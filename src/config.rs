@@ -10,6 +10,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::key::{self, P256Key};
+use crate::keyfile::KeyFiles;
 use crate::output::Format;
 use crate::settings::{Clock, Low, Raw, SETTINGS, Var};
 use crate::token::{Api, KeyType, MAX_DURATION, TokenSpec};
@@ -101,15 +102,6 @@ pub enum KeySource {
     File(PathBuf),
 }
 
-/// What to write for Apple's tools; the folder, when not given, is `load`'s to choose.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WantedFiles {
-    pub dir: Option<PathBuf>,
-    pub key_file: bool,
-    pub fastlane_json: bool,
-    pub overwrite: bool,
-}
-
 /// `GITHUB_OUTPUT`, `GITHUB_ENV` and `GITHUB_PATH`, as the runner sets them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GithubFiles {
@@ -126,7 +118,8 @@ pub struct Settings {
     /// The variable the key came from, for messages about it.
     pub key_var: Var,
     pub format: Format,
-    pub key_files: Option<WantedFiles>,
+    /// The key files asked for; the folder, when not given, is `load`'s to choose.
+    pub key_files: Option<KeyFiles<Option<PathBuf>>>,
     /// Whether to put the binary on `GITHUB_PATH` (and, with a key file, its settings on
     /// `GITHUB_ENV`) for later steps.
     pub add_to_path: bool,
@@ -295,8 +288,8 @@ fn issuer_id(value: Option<&str>, key_type: KeyType) -> Result<Option<String>, S
     }
 }
 
-fn wanted_files(low: &Low, env: &Env) -> Option<WantedFiles> {
-    (low.key_file || low.fastlane_json).then(|| WantedFiles {
+fn wanted_files(low: &Low, env: &Env) -> Option<KeyFiles<Option<PathBuf>>> {
+    (low.key_file || low.fastlane_json).then(|| KeyFiles {
         dir: low.key_dir.as_deref().map(|dir| expand_home(dir, env)),
         key_file: low.key_file,
         fastlane_json: low.fastlane_json,

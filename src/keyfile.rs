@@ -14,10 +14,11 @@ use serde::Serialize;
 use crate::key::P256Key;
 use crate::token::{Api, MAX_DURATION, TokenSpec};
 
-/// What to write for Apple's tools and fastlane, and where.
+/// What to write for Apple's tools and fastlane, and where. The configuration holds it
+/// with the folder still `Option<PathBuf>` (unset: a default the load step chooses).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyFiles {
-    pub dir: PathBuf,
+pub struct KeyFiles<Dir = PathBuf> {
+    pub dir: Dir,
     /// `AuthKey_<KEY_ID>.p8` for altool, notarytool and xcodebuild.
     pub key_file: bool,
     /// fastlane's API key JSON.

@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 
 use jsonwebtoken::errors::ErrorKind;
 
-use config::Env;
+use config::{Env, Settings};
 pub use error::{Error, exit};
 use github::Log;
 use load::Config;
@@ -69,31 +69,19 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
     let config = configure(env, log, stderr)?;
-    let agent = (config.clock == Clock::Apple || config.verify).then(apple::agent);
-    let (now, clock_offset) = match &agent {
-        Some(agent) if config.clock == Clock::Apple => {
-            read_apple_clock(agent, &config.api_base_url, now, log, stderr)
-        }
-        _ => (now, None),
-    };
+    let settings = &config.settings;
+    let agent = (settings.clock == Clock::Apple || settings.verify).then(apple::agent);
+    let (now, clock_offset) = apple_clock(settings, agent.as_ref(), now, log, stderr);
     let minted = mint(&config, now)?;
     let mut files = open_runner_files(&config)?;
     print_masks(&config, log, &minted, stdout, stderr)?;
     let written = write_key_files(&config)?;
     // Asked before the outputs are written, so they can say whether Apple accepted the
     // token; whatever the answer, they are written before the step fails.
-    let verdict = match &agent {
-        Some(agent) if config.verify => Some(apple::verify(
-            agent,
-            &config.api_base_url,
-            config.spec.api,
-            &minted.token,
-        )),
-        _ => None,
-    };
+    let verdict = ask_apple(settings, agent.as_ref(), &minted);
     let report = output::Report {
         minted: &minted,
-        spec: &config.spec,
+        spec: &settings.spec,
         written: &written,
         clock_offset,
         verified: verdict
@@ -101,7 +89,7 @@ pub fn run(
             .map(|v| matches!(v, Ok(apple::Verdict::Accepted { .. }))),
     };
     output::emit(
-        config.format,
+        config.settings.format,
         &report,
         files.output.as_mut(),
         stdout,
@@ -112,12 +100,38 @@ pub fn run(
     conclude(verdict, &config, clock_offset, stderr)
 }
 
+/// The token's `now` and Apple's clock offset: Apple's when asked for, else `local`.
+fn apple_clock(
+    settings: &Settings,
+    agent: Option<&ureq::Agent>,
+    local: i64,
+    log: Log,
+    stderr: &mut dyn Write,
+) -> (i64, Option<i64>) {
+    match agent {
+        Some(agent) if settings.clock == Clock::Apple => {
+            read_apple_clock(agent, &settings.api_base_url, local, log, stderr)
+        }
+        _ => (local, None),
+    }
+}
+
+fn ask_apple(
+    settings: &Settings,
+    agent: Option<&ureq::Agent>,
+    minted: &Minted,
+) -> Option<Result<apple::Verdict, String>> {
+    let agent = agent.filter(|_| settings.verify)?;
+    let base = &settings.api_base_url;
+    Some(apple::verify(agent, base, settings.spec.api, &minted.token))
+}
+
 /// The pure check, then the load step; the warnings of either are printed whatever the
 /// outcome.
 fn configure(env: &Env, log: Log, stderr: &mut dyn Write) -> Result<Config, Error> {
     let config = config::check(env).and_then(|settings| load::load(settings, env));
     let warnings = match &config {
-        Ok(config) => &config.warnings,
+        Ok(config) => &config.settings.warnings,
         Err(invalid) => &invalid.warnings,
     };
     for warning in warnings {
@@ -127,9 +141,9 @@ fn configure(env: &Env, log: Log, stderr: &mut dyn Write) -> Result<Config, Erro
 }
 
 fn mint(config: &Config, now: i64) -> Result<Minted, Error> {
-    token::mint(&config.spec, &config.key, now).map_err(|err| match err.kind() {
+    token::mint(&config.settings.spec, &config.key, now).map_err(|err| match err.kind() {
         // `ring` checks the key pair as it signs.
-        ErrorKind::InvalidEcdsaKey => Error::KeyMismatch(config.key_var),
+        ErrorKind::InvalidEcdsaKey => Error::KeyMismatch(config.settings.key_var),
         // jsonwebtoken's errors name the failure kind, never key material.
         _ => Error::Sign(err.to_string()),
     })
@@ -158,15 +172,15 @@ fn open_runner_files(config: &Config) -> Result<RunnerFiles, Error> {
         _ => Ok(None),
     };
     let key_file = config.key_files.as_ref().is_some_and(|f| f.key_file);
-    let github = &config.github;
+    let github = &config.settings.github;
     Ok(RunnerFiles {
         output: open(
             "GITHUB_OUTPUT",
             &github.output,
-            config.format == Format::Github,
+            config.settings.format == Format::Github,
         )?,
         env: open("GITHUB_ENV", &github.env, key_file)?,
-        path: open("GITHUB_PATH", &github.path, config.add_to_path)?,
+        path: open("GITHUB_PATH", &github.path, config.settings.add_to_path)?,
     })
 }
 
@@ -179,13 +193,13 @@ fn print_masks(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
-    if !log.github && config.format != Format::Github {
+    if !log.github && config.settings.format != Format::Github {
         return Ok(());
     }
     let key_on_disk = config.key_files.as_ref().map(|_| &config.key);
     let secrets = output::secrets(&minted.token, key_on_disk);
     let masks = github::masks(secrets.iter().map(String::as_str));
-    let out: &mut dyn Write = match config.format {
+    let out: &mut dyn Write = match config.settings.format {
         Format::Github => stdout,
         _ => stderr,
     };
@@ -196,7 +210,7 @@ fn print_masks(
 
 fn write_key_files(config: &Config) -> Result<keyfile::Written, Error> {
     match &config.key_files {
-        Some(files) => Ok(keyfile::write(files, &config.key, &config.spec)?),
+        Some(files) => Ok(keyfile::write(files, &config.key, &config.settings.spec)?),
         None => Ok(keyfile::Written::default()),
     }
 }
@@ -224,9 +238,9 @@ fn export(
 fn env_lines(config: &Config, key_path: &Path) -> String {
     let dir = key_path.parent().unwrap_or(key_path);
     let mut lines = github::file_line("API_PRIVATE_KEYS_DIR", &dir.to_string_lossy());
-    if config.add_to_path {
+    if config.settings.add_to_path {
         // What a bare `asc-jwt` in a later step needs; the key as a path, never itself.
-        let spec = &config.spec;
+        let spec = &config.settings.spec;
         let key_path = key_path.to_string_lossy();
         let vars = [
             (Var::KeyId, Some(spec.key_id.as_str())),
@@ -270,11 +284,11 @@ fn conclude(
             errors,
             unreadable_body,
             context: Box::new(apple::Context {
-                team_key: config.spec.issuer_id.is_some(),
-                api: config.spec.api,
+                team_key: config.settings.spec.issuer_id.is_some(),
+                api: config.settings.spec.api,
                 clock_offset,
-                mismatched_file_id: config.mismatched_file_id.clone(),
-                key_id: config.spec.key_id.clone(),
+                mismatched_file_id: config.settings.mismatched_file_id.clone(),
+                key_id: config.settings.spec.key_id.clone(),
             }),
         }),
     }

@@ -3,70 +3,45 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Env, GithubFiles, Invalid, KeySource, Problem, Settings, WantedFiles};
+use crate::config::{Env, Invalid, KeySource, Problem, Settings};
 use crate::key::{self, P256Key};
 use crate::keyfile::KeyFiles;
-use crate::output::Format;
-use crate::settings::{Clock, Var};
-use crate::token::TokenSpec;
+use crate::settings::Var;
 
-/// A complete, valid configuration.
+/// A complete, valid configuration: the settings, with the key read and the key
+/// folder chosen.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub spec: TokenSpec,
+    pub settings: Settings,
     pub key: P256Key,
-    /// The variable the key came from, for messages about it.
-    pub key_var: Var,
-    pub format: Format,
     /// Where to write the key for Apple's tools, if anywhere.
     pub key_files: Option<KeyFiles>,
-    pub add_to_path: bool,
-    pub github: GithubFiles,
-    pub clock: Clock,
-    pub verify: bool,
-    pub api_base_url: String,
-    pub mismatched_file_id: Option<String>,
-    pub warnings: Vec<String>,
 }
 
 /// Reads the key file and resolves the key folder; their problems, if any, as `Invalid`.
 pub fn load(settings: Settings, env: &Env) -> Result<Config, Invalid> {
     let key = settings.key.load();
-    let key_files = settings.key_files.map(|wanted| key_files(wanted, env));
-    let problems: Vec<Problem> = [
-        key.as_ref().err(),
-        key_files.as_ref().and_then(|f| f.as_ref().err()),
-    ]
-    .into_iter()
-    .flatten()
-    .cloned()
-    .collect();
+    let key_files = settings
+        .key_files
+        .clone()
+        .map(|wanted| key_files(wanted, env));
     match (key, key_files.transpose()) {
         (Ok(key), Ok(key_files)) => Ok(Config {
-            spec: settings.spec,
+            settings,
             key,
-            key_var: settings.key_var,
-            format: settings.format,
             key_files,
-            add_to_path: settings.add_to_path,
-            github: settings.github,
-            clock: settings.clock,
-            verify: settings.verify,
-            api_base_url: settings.api_base_url,
-            mismatched_file_id: settings.mismatched_file_id,
-            warnings: settings.warnings,
         }),
-        _ => Err(Invalid {
-            problems,
+        (key, key_files) => Err(Invalid {
+            problems: key.err().into_iter().chain(key_files.err()).collect(),
             warnings: settings.warnings,
         }),
     }
 }
 
 impl KeySource {
-    fn load(self) -> Result<P256Key, Problem> {
+    fn load(&self) -> Result<P256Key, Problem> {
         let path = match self {
-            KeySource::Parsed(key) => return Ok(key),
+            KeySource::Parsed(key) => return Ok(key.clone()),
             KeySource::File(path) => path,
         };
         let problem = |message: String| Problem {
@@ -75,7 +50,7 @@ impl KeySource {
         };
         // Whether it is the key is asked only once the path cannot be read, so an odd
         // but real path still works; the answer decides whether to quote it.
-        let bytes = std::fs::read(&path).map_err(|err| match looks_like_key(&path) {
+        let bytes = std::fs::read(path).map_err(|err| match looks_like_key(path) {
             true => problem(
                 "looks like the key itself rather than a path: put the key in \
                  ASC_PRIVATE_KEY (input private-key) instead"
@@ -112,7 +87,7 @@ fn looks_like_key(path: &Path) -> bool {
         || key::parse(text.as_bytes()).is_ok()
 }
 
-fn key_files(wanted: WantedFiles, env: &Env) -> Result<KeyFiles, Problem> {
+fn key_files(wanted: KeyFiles<Option<PathBuf>>, env: &Env) -> Result<KeyFiles, Problem> {
     let dir = match wanted.dir {
         Some(dir) => dir,
         None => default_key_dir(env)?,
