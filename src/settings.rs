@@ -143,93 +143,63 @@ settings! {
         env: "ASC_KEY_ID", input: Some("key-id"), section: Section::Token, unset: Unset::Required,
         help: "key ID, goes in the header's `kid`; ASCII letters and digits (a length other \
                than 10 is warned about)",
-        parse: |v, low| {
-            low.key_id = Some(values::key_id(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.key_id, values::key_id(v).map(Some)),
     }
     IssuerId issuer_id {
         env: "ASC_ISSUER_ID", input: Some("issuer-id"), section: Section::Token,
         unset: Unset::Rule("required for team keys, must be unset for individual keys"),
         help: "issuer ID, goes in `iss`; 8-4-4-4-12 hex digits, any case",
-        parse: |v, low| {
-            low.issuer_id = Some(v.to_owned());
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.issuer_id, Ok(Some(v.to_owned()))),
     }
     PrivateKey private_key {
         env: "ASC_PRIVATE_KEY", input: Some("private-key"), section: Section::Token,
         unset: Unset::Rule("exactly one of the two key variables"),
         help: "the `.p8` key as text: PEM, its base64, SEC1, or base64 DER",
-        parse: |v, low| {
-            low.private_key = Some(v.to_owned());
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.private_key, Ok(Some(v.to_owned()))),
     }
     PrivateKeyPath private_key_path {
         env: "ASC_PRIVATE_KEY_PATH", input: Some("private-key-path"), section: Section::Token,
         unset: Unset::Rule("exactly one of the two key variables"),
         help: "path to the `.p8` file; `~/` at the start is the home directory",
-        parse: |v, low| {
-            low.private_key_path = Some(v.to_owned());
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.private_key_path, Ok(Some(v.to_owned()))),
     }
     KeyType key_type {
         env: "ASC_KEY_TYPE", input: Some("key-type"), section: Section::Token,
         unset: Unset::Value("team"),
         help: "`team` or `individual`",
-        parse: |v, low| {
-            low.key_type = Some(one_of(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.key_type, one_of(v).map(Some)),
     }
     Duration duration {
         env: "ASC_DURATION", input: Some("duration"), section: Section::Token,
         unset: Unset::Value("1200"),
         help: "token lifetime `exp - iat` in seconds, 120 to 1200; up to 15777000 (six \
                months) when the scope lists GET requests only",
-        parse: |v, low| {
-            low.duration = Some(values::seconds(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.duration, values::seconds(v).map(Some)),
     }
     Scope scope {
         env: "ASC_SCOPE", input: Some("scope"), section: Section::Token, unset: Unset::Nothing,
         help: "allowed requests, each `METHOD /path` with an optional `?query` (METHOD one \
                of GET POST PATCH PUT DELETE): a JSON array of strings, or one entry per line",
-        parse: |v, low| {
-            low.scope = Some(values::scope(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.scope, values::scope(v).map(Some)),
     }
     Api api {
         env: "ASC_API", input: Some("api"), section: Section::Token,
         unset: Unset::Value("app-store-connect"),
         help: "`app-store-connect` (aud `appstoreconnect-v1`) or `enterprise` (aud \
                `apple-developer-enterprise-v1`)",
-        parse: |v, low| {
-            low.api = Some(one_of(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.api, one_of(v).map(Some)),
     }
     Format format {
         env: "ASC_FORMAT", input: None, section: Section::Token, unset: Unset::Value("text"),
         help: "`text`, `json`, `dotenv` or `github` (see the output formats); the action \
                sets `github`",
-        parse: |v, low| {
-            low.format = Some(one_of(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.format, one_of(v).map(Some)),
     }
     KeyFile key_file {
         env: "ASC_KEY_FILE", input: Some("key-file"), section: Section::KeyFiles,
         unset: Unset::Value("false"),
         help: "`true`: write the key in Apple's form as `<dir>/AuthKey_<KEY_ID>.p8`",
-        parse: |v, low| {
-            low.key_file = one_of(v)?;
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.key_file, one_of(v)),
     }
     KeyDir key_dir {
         env: "ASC_KEY_DIR", input: Some("key-dir"), section: Section::KeyFiles,
@@ -237,39 +207,27 @@ settings! {
                             `~/.appstoreconnect/private_keys` elsewhere (a folder altool \
                             searches)"),
         help: "`<dir>`, created 0700; files are 0600",
-        parse: |v, low| {
-            low.key_dir = Some(v.to_owned());
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.key_dir, Ok(Some(v.to_owned()))),
     }
     KeyFileOverwrite key_file_overwrite {
         env: "ASC_KEY_FILE_OVERWRITE", input: Some("key-file-overwrite"),
         section: Section::KeyFiles, unset: Unset::Value("false"),
         help: "`true`: replace a file that holds another key (otherwise exit 2)",
-        parse: |v, low| {
-            low.key_file_overwrite = one_of(v)?;
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.key_file_overwrite, one_of(v)),
     }
     FastlaneJson fastlane_json {
         env: "ASC_FASTLANE_JSON", input: Some("fastlane-json"), section: Section::KeyFiles,
         unset: Unset::Value("false"),
         help: "`true`: write fastlane's API key JSON as \
                `<dir>/AuthKey_<KEY_ID>.fastlane.json`",
-        parse: |v, low| {
-            low.fastlane_json = one_of(v)?;
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.fastlane_json, one_of(v)),
     }
     AddToPath add_to_path {
         env: "ASC_ADD_TO_PATH", input: Some("add-to-path"), section: Section::KeyFiles,
         unset: Unset::Value("false"),
         help: "`true`: in GitHub Actions, append asc-jwt's folder to `GITHUB_PATH` and, with \
                a key file, the settings for a bare `asc-jwt` to `GITHUB_ENV`",
-        parse: |v, low| {
-            low.add_to_path = one_of(v)?;
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.add_to_path, one_of(v)),
     }
     Clock clock {
         env: "ASC_CLOCK", input: Some("clock"), section: Section::Apple,
@@ -277,10 +235,7 @@ settings! {
         help: "`local`, or `apple`: count `iat`/`exp` on Apple's clock, read from the `Date` \
                header of one unauthenticated request to the API host (falls back to the \
                local clock with a warning)",
-        parse: |v, low| {
-            low.clock = Some(one_of(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.clock, one_of(v).map(Some)),
     }
     Verify verify {
         env: "ASC_VERIFY", input: Some("verify"), section: Section::Apple,
@@ -288,21 +243,21 @@ settings! {
         help: "`true`: after minting, one authenticated read (`GET /v1/apps?limit=1`; \
                `GET /v1/bundleIds?limit=1` for `enterprise`); exit 3 with Apple's error and \
                a diagnosis if it refuses",
-        parse: |v, low| {
-            low.verify = one_of(v)?;
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.verify, one_of(v)),
     }
     ApiBaseUrl api_base_url {
         env: "ASC_API_BASE_URL", input: None, section: Section::Apple,
         unset: Unset::Default("Apple's host for the api"),
         help: "**tests only**: `http://127.0.0.1:PORT` or `http://[::1]:PORT` in place of \
                Apple's API host; anything else is refused",
-        parse: |v, low| {
-            low.api_base_url = Some(values::test_base_url(v)?);
-            Ok(())
-        },
+        parse: |v, low| set(&mut low.api_base_url, values::test_base_url(v).map(Some)),
     }
+}
+
+/// Stores a parsed value in its field of [`Low`].
+fn set<T>(field: &mut T, value: Result<T, String>) -> Result<(), String> {
+    *field = value?;
+    Ok(())
 }
 
 impl Var {

@@ -18,6 +18,14 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A file named `name` holding `content` in a folder of its own, removed with the guard.
+pub fn temp_file(name: &str, content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    (dir, path)
+}
+
 pub fn read_fixture(name: &str) -> String {
     std::fs::read_to_string(fixture(name)).unwrap()
 }
