@@ -1,5 +1,6 @@
 //! Through `asc_jwt::run` in-process, with stdout and stderr recorded as one sequence of
-//! writes: in a GitHub Actions step the masks come before any output, in every format.
+//! writes: in a GitHub Actions step the masks come before any output, in every format,
+//! and stderr carries no secret outside them.
 
 use std::cell::RefCell;
 use std::ffi::OsString;
@@ -80,6 +81,22 @@ fn masks_come_before_any_output_in_every_format() {
             assert!(
                 writes.len() > 1,
                 "{case}: nothing but the masks was written"
+            );
+            let token = first
+                .lines()
+                .last()
+                .and_then(|l| l.strip_prefix("::add-mask::"));
+            let runs = secret_runs(&[token.unwrap_or_default()]);
+            let stderr: String = writes
+                .iter()
+                .filter(|(stream, _)| *stream == "stderr")
+                .map(|(_, text)| text.as_str())
+                .collect();
+            assert_no_leak(
+                &format!("{case}: stderr"),
+                &stderr,
+                &runs,
+                &["::add-mask::"],
             );
         }
     }
