@@ -5,16 +5,27 @@
 //! written to a temporary file in the same folder and renamed into place, so a reader
 //! never sees half a key and a failure leaves no partial file.
 
-use std::fmt;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::KeyFiles;
 use crate::key::P256Key;
 use crate::token::{Api, MAX_DURATION, TokenSpec};
+
+/// What to write for Apple's tools and fastlane, and where. The configuration holds it
+/// with the folder still `Option<PathBuf>` (unset: a default the load step chooses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyFiles<Dir = PathBuf> {
+    pub dir: Dir,
+    /// `AuthKey_<KEY_ID>.p8` for altool, notarytool and xcodebuild.
+    pub key_file: bool,
+    /// fastlane's API key JSON.
+    pub fastlane_json: bool,
+    /// Replace a file that exists with other content.
+    pub overwrite: bool,
+}
 
 /// What was written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,7 +34,7 @@ pub struct Written {
     pub fastlane_json_path: Option<PathBuf>,
 }
 
-/// Why the files could not be written. Never carries key material.
+/// Why the files could not be written (worded by `crate::error`). Never carries key material.
 #[derive(Debug)]
 pub enum WriteError {
     /// A file exists with other content and overwriting was not asked for.
@@ -31,25 +42,6 @@ pub enum WriteError {
     /// The file system refused.
     Io { path: PathBuf, source: io::Error },
 }
-
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WriteError::Conflict(path) => write!(
-                f,
-                "`{}` already exists with a different key: set ASC_KEY_FILE_OVERWRITE \
-                 (input key-file-overwrite) to `true` to replace it, or choose another \
-                 ASC_KEY_DIR (input key-dir)",
-                path.display()
-            ),
-            WriteError::Io { path, source } => {
-                write!(f, "cannot write `{}`: {}", path.display(), source.kind())
-            }
-        }
-    }
-}
-
-impl std::error::Error for WriteError {}
 
 /// fastlane's `api_key_path` JSON. No `issuer_id` means an individual key to fastlane.
 #[derive(Serialize)]

@@ -1,7 +1,9 @@
 //! Mint App Store Connect API tokens (ES256 JWTs) from `ASC_*` environment variables.
 //!
-//! Data flows one way: environment → [`config`] → [`key`] → [`token`] → [`output`].
-//! [`run`] is the whole program short of reading the process's environment and clock.
+//! Data flows one way: environment → [`config`] (pure, driven by the [`settings`] table)
+//! → [`load`] (key file, folders) → [`key`] → [`token`] → [`output`] and [`github`]; every
+//! failure is one [`Error`]. [`run`] is the whole program short of reading the process's
+//! environment and clock, and of printing the error.
 //!
 //! The library mints in-process too:
 //!
@@ -27,223 +29,245 @@
 pub mod apple;
 pub mod config;
 pub mod crypto;
+pub mod error;
+pub mod github;
 pub mod key;
 pub mod keyfile;
+pub mod load;
 pub mod output;
+pub mod settings;
 pub mod time;
 pub mod token;
+pub mod values;
 
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use config::{Clock, Config, Env};
 use jsonwebtoken::errors::ErrorKind;
-use output::{Format, Log};
 
-/// Exit codes, as documented in `--help` and the README.
-pub mod exit {
-    /// A token was minted and written.
-    pub const OK: u8 = 0;
-    /// Anything else went wrong, e.g. `GITHUB_OUTPUT` could not be written.
-    pub const FAILURE: u8 = 1;
-    /// The configuration or input is wrong; nothing was minted.
-    pub const USAGE: u8 = 2;
-    /// `ASC_VERIFY`: Apple refused the token (the outputs were still written).
-    pub const REFUSED: u8 = 3;
-}
+use config::{Env, Settings};
+pub use error::{Error, exit};
+use github::Log;
+use load::Config;
+use output::Format;
+use settings::{Clock, Var};
+use token::Minted;
 
-/// A failed run: its exit code and what to say.
-struct Failure {
-    code: u8,
-    message: String,
-}
-
-impl Failure {
-    fn new(code: u8, message: impl std::fmt::Display) -> Self {
-        Failure {
-            code,
-            message: message.to_string(),
-        }
-    }
-}
-
-/// Reads the configuration from `env`, mints at Unix time `now`, writes the result, and
-/// returns the exit code. `exe` is this program's path, for `ASC_ADD_TO_PATH`. Nothing it
-/// prints contains the key or, outside the token's designated place, the token.
+/// Reads the configuration from `env`, mints at Unix time `now` and hands the token over
+/// in an order that never leaves it unmasked or half the outputs written: the runner's
+/// files are opened first, then the masks printed, then the key files written, then the
+/// outputs. `exe` is this program's path, for `ASC_ADD_TO_PATH`. Warnings go to `stderr`
+/// through `log`; the error is the caller's to print. Nothing it prints contains the key
+/// or, outside the token's designated place, the token.
 pub fn run(
     env: &Env,
     now: i64,
     exe: Option<&Path>,
+    log: Log,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
-) -> u8 {
-    let log = Log {
-        github: env.in_github_actions(),
-    };
-    let config = match config::read(env) {
-        Ok(config) => config,
-        Err(invalid) => {
-            for warning in &invalid.warnings {
-                let _ = log.warning(stderr, warning);
-            }
-            for problem in &invalid.problems {
-                let _ = log.error(stderr, &problem.to_string());
-            }
-            let _ = log.error(
-                stderr,
-                &format!(
-                    "{} configuration problem(s); nothing was minted (see `asc-jwt --help`)",
-                    invalid.problems.len()
-                ),
-            );
-            return exit::USAGE;
-        }
-    };
-    for warning in &config.warnings {
-        let _ = log.warning(stderr, warning);
-    }
-    match deliver(&config, env, now, exe, stdout, stderr) {
-        Ok(()) => exit::OK,
-        Err(failure) => {
-            let _ = log.error(stderr, &failure.message);
-            failure.code
-        }
-    }
-}
-
-/// Mints, then hands everything over in an order that never leaves a token unmasked or
-/// half the outputs written: GitHub's files are opened first, then masks are printed,
-/// then the key files are written, then the outputs.
-fn deliver(
-    config: &Config,
-    env: &Env,
-    now: i64,
-    exe: Option<&Path>,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> Result<(), Failure> {
-    let log = Log {
-        github: env.in_github_actions(),
-    };
-    let agent = (config.clock == Clock::Apple || config.verify).then(apple::agent);
-    let (now, clock_offset) = match &agent {
-        Some(agent) if config.clock == Clock::Apple => {
-            read_apple_clock(agent, &config.api_base_url, now, log, stderr)
-        }
-        _ => (now, None),
-    };
-    let minted = token::mint(&config.spec, &config.key, now).map_err(|err| {
-        match err.kind() {
-            // `ring` checks the key pair as it signs.
-            ErrorKind::InvalidEcdsaKey => Failure::new(
-                exit::USAGE,
-                config::Problem {
-                    var: config.key_var,
-                    message: key::MISMATCHED.to_string(),
-                },
-            ),
-            // jsonwebtoken's errors name the failure kind, never key material.
-            _ => Failure::new(exit::FAILURE, format!("could not sign the token: {err}")),
-        }
-    })?;
-
-    let key_file = config.key_files.as_ref().is_some_and(|f| f.key_file);
-    let open = |name: &str, path: &Option<PathBuf>, wanted: bool| match (path, wanted) {
-        (Some(path), true) => output::open_github_file(name, path)
-            .map(Some)
-            .map_err(|err| Failure::new(exit::FAILURE, format!("{err:#}"))),
-        _ => Ok(None),
-    };
-    let github = &config.github;
-    let mut output_file = open(
-        "GITHUB_OUTPUT",
-        &github.output,
-        config.format == Format::Github,
-    )?;
-    let mut env_file = open("GITHUB_ENV", &github.env, key_file)?;
-    let mut path_file = open("GITHUB_PATH", &github.path, config.add_to_path)?;
-
-    let io =
-        |err: std::io::Error| Failure::new(exit::FAILURE, format!("cannot write output: {err}"));
-    // The `github` format always masks: its file is read by the runner.
-    if env.in_github_actions() || config.format == Format::Github {
-        let masks = output::masks(
-            &minted.token,
-            config.key_files.as_ref().map(|_| &config.key),
-        );
-        let out: &mut dyn Write = match config.format {
-            Format::Github => stdout,
-            _ => stderr,
-        };
-        out.write_all(masks.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(io)?;
-    }
-
-    let written = match &config.key_files {
-        Some(files) => keyfile::write(files, &config.key, &config.spec).map_err(|err| {
-            let code = match err {
-                keyfile::WriteError::Conflict(_) => exit::USAGE,
-                keyfile::WriteError::Io { .. } => exit::FAILURE,
-            };
-            Failure::new(code, err)
-        })?,
-        None => keyfile::Written::default(),
-    };
+) -> Result<(), Error> {
+    let config = configure(env, log, stderr)?;
+    let settings = &config.settings;
+    let agent = (settings.clock == Clock::Apple || settings.verify).then(apple::agent);
+    let (now, clock_offset) = apple_clock(settings, agent.as_ref(), now, log, stderr);
+    let minted = mint(&config, now)?;
+    let mut files = open_runner_files(&config)?;
+    print_masks(&config, log, &minted, stdout, stderr)?;
+    let written = write_key_files(&config)?;
     // Asked before the outputs are written, so they can say whether Apple accepted the
     // token; whatever the answer, they are written before the step fails.
-    let verdict = match &agent {
-        Some(agent) if config.verify => Some(apple::verify(
-            agent,
-            &config.api_base_url,
-            config.spec.api,
-            &minted.token,
-        )),
-        _ => None,
-    };
+    let verdict = ask_apple(settings, agent.as_ref(), &minted);
     let report = output::Report {
         minted: &minted,
-        spec: &config.spec,
+        spec: &settings.spec,
         written: &written,
         clock_offset,
         verified: verdict
             .as_ref()
             .map(|v| matches!(v, Ok(apple::Verdict::Accepted { .. }))),
     };
-    output::emit(config.format, &report, output_file.as_mut(), stdout, stderr).map_err(io)?;
+    output::emit(
+        config.settings.format,
+        &report,
+        files.output.as_mut(),
+        stdout,
+        stderr,
+    )
+    .map_err(Error::Output)?;
+    export(&config, &written, exe, &mut files)?;
+    conclude(verdict, &config, clock_offset, stderr)
+}
 
-    if let (Some(file), Some(key_path)) = (env_file.as_mut(), &written.key_path) {
-        let dir = key_path.parent().unwrap_or(key_path);
-        let mut lines = output::github_line("API_PRIVATE_KEYS_DIR", &dir.to_string_lossy());
-        if config.add_to_path {
-            // What a bare `asc-jwt` in a later step needs; the key as a path, never itself.
-            let spec = &config.spec;
-            lines += &output::github_line("ASC_KEY_ID", &spec.key_id);
-            if let Some(issuer) = &spec.issuer_id {
-                lines += &output::github_line("ASC_ISSUER_ID", issuer);
-            }
-            lines += &output::github_line("ASC_KEY_TYPE", spec.key_type.name());
-            lines += &output::github_line("ASC_API", spec.api.name());
-            lines += &output::github_line("ASC_PRIVATE_KEY_PATH", &key_path.to_string_lossy());
+/// The token's `now` and Apple's clock offset: Apple's when asked for, else `local`.
+fn apple_clock(
+    settings: &Settings,
+    agent: Option<&ureq::Agent>,
+    local: i64,
+    log: Log,
+    stderr: &mut dyn Write,
+) -> (i64, Option<i64>) {
+    match agent {
+        Some(agent) if settings.clock == Clock::Apple => {
+            read_apple_clock(agent, &settings.api_base_url, local, log, stderr)
         }
-        file.write_all(lines.as_bytes()).map_err(io)?;
+        _ => (local, None),
     }
-    if let Some(file) = path_file.as_mut() {
-        let dir = exe.and_then(Path::parent).ok_or_else(|| {
-            Failure::new(
-                exit::FAILURE,
-                "cannot tell which folder asc-jwt runs from, for GITHUB_PATH",
-            )
-        })?;
+}
+
+fn ask_apple(
+    settings: &Settings,
+    agent: Option<&ureq::Agent>,
+    minted: &Minted,
+) -> Option<Result<apple::Verdict, String>> {
+    let agent = agent.filter(|_| settings.verify)?;
+    let base = &settings.api_base_url;
+    Some(apple::verify(agent, base, settings.spec.api, &minted.token))
+}
+
+/// The pure check, then the load step; the warnings of either are printed whatever the
+/// outcome.
+fn configure(env: &Env, log: Log, stderr: &mut dyn Write) -> Result<Config, Error> {
+    let config = config::check(env).and_then(|settings| load::load(settings, env));
+    let warnings = match &config {
+        Ok(config) => &config.settings.warnings,
+        Err(invalid) => &invalid.warnings,
+    };
+    for warning in warnings {
+        let _ = log.warning(stderr, warning);
+    }
+    config.map_err(|invalid| Error::Config(invalid.problems))
+}
+
+fn mint(config: &Config, now: i64) -> Result<Minted, Error> {
+    token::mint(&config.settings.spec, &config.key, now).map_err(|err| match err.kind() {
+        // `ring` checks the key pair as it signs.
+        ErrorKind::InvalidEcdsaKey => Error::KeyMismatch(config.settings.key_var),
+        // jsonwebtoken's errors name the failure kind, never key material.
+        _ => Error::Sign(err.to_string()),
+    })
+}
+
+/// The runner's files this run appends to, opened before anything is printed so that a
+/// file that cannot be written fails the run before the token is anywhere.
+#[derive(Debug, Default)]
+struct RunnerFiles {
+    output: Option<File>,
+    env: Option<File>,
+    path: Option<File>,
+}
+
+fn open_runner_files(config: &Config) -> Result<RunnerFiles, Error> {
+    let open = |name, path: &Option<PathBuf>, wanted: bool| match (path, wanted) {
+        (Some(path), true) => {
+            github::open_for_append(path)
+                .map(Some)
+                .map_err(|source| Error::Open {
+                    name,
+                    path: path.clone(),
+                    source,
+                })
+        }
+        _ => Ok(None),
+    };
+    let key_file = config.key_files.as_ref().is_some_and(|f| f.key_file);
+    let github = &config.settings.github;
+    Ok(RunnerFiles {
+        output: open(
+            "GITHUB_OUTPUT",
+            &github.output,
+            config.settings.format == Format::Github,
+        )?,
+        env: open("GITHUB_ENV", &github.env, key_file)?,
+        path: open("GITHUB_PATH", &github.path, config.settings.add_to_path)?,
+    })
+}
+
+/// In a GitHub Actions step, and always in `github` format (its file is read by the
+/// runner), the masks come before anything else.
+fn print_masks(
+    config: &Config,
+    log: Log,
+    minted: &Minted,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<(), Error> {
+    if !log.github && config.settings.format != Format::Github {
+        return Ok(());
+    }
+    let key_on_disk = config.key_files.as_ref().map(|_| &config.key);
+    let secrets = output::secrets(&minted.token, key_on_disk);
+    let masks = github::masks(secrets.iter().map(String::as_str));
+    let out: &mut dyn Write = match config.settings.format {
+        Format::Github => stdout,
+        _ => stderr,
+    };
+    out.write_all(masks.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(Error::Output)
+}
+
+fn write_key_files(config: &Config) -> Result<keyfile::Written, Error> {
+    match &config.key_files {
+        Some(files) => Ok(keyfile::write(files, &config.key, &config.settings.spec)?),
+        None => Ok(keyfile::Written::default()),
+    }
+}
+
+/// What later steps get: the key folder (and, with `ASC_ADD_TO_PATH`, what a bare
+/// `asc-jwt` needs) on GITHUB_ENV, this program's folder on GITHUB_PATH.
+fn export(
+    config: &Config,
+    written: &keyfile::Written,
+    exe: Option<&Path>,
+    files: &mut RunnerFiles,
+) -> Result<(), Error> {
+    if let (Some(file), Some(key_path)) = (files.env.as_mut(), &written.key_path) {
+        file.write_all(env_lines(config, key_path).as_bytes())
+            .map_err(Error::Output)?;
+    }
+    if let Some(file) = files.path.as_mut() {
+        let dir = exe.and_then(Path::parent).ok_or(Error::NoProgramFolder)?;
         file.write_all(format!("{}\n", dir.display()).as_bytes())
-            .map_err(io)?;
+            .map_err(Error::Output)?;
     }
+    Ok(())
+}
+
+fn env_lines(config: &Config, key_path: &Path) -> String {
+    let dir = key_path.parent().unwrap_or(key_path);
+    let mut lines = github::file_line("API_PRIVATE_KEYS_DIR", &dir.to_string_lossy());
+    if config.settings.add_to_path {
+        // What a bare `asc-jwt` in a later step needs; the key as a path, never itself.
+        let spec = &config.settings.spec;
+        let key_path = key_path.to_string_lossy();
+        let vars = [
+            (Var::KeyId, Some(spec.key_id.as_str())),
+            (Var::IssuerId, spec.issuer_id.as_deref()),
+            (Var::KeyType, Some(spec.key_type.name())),
+            (Var::Api, Some(spec.api.name())),
+            (Var::PrivateKeyPath, Some(&*key_path)),
+        ];
+        for (var, value) in vars {
+            if let Some(value) = value {
+                lines += &github::file_line(var.name(), value);
+            }
+        }
+    }
+    lines
+}
+
+/// Apple's verdict, when it was asked: a line when it accepted, the error otherwise.
+fn conclude(
+    verdict: Option<Result<apple::Verdict, String>>,
+    config: &Config,
+    clock_offset: Option<i64>,
+    stderr: &mut dyn Write,
+) -> Result<(), Error> {
     match verdict {
         None => Ok(()),
-        Some(Err(why)) => Err(Failure::new(
-            exit::FAILURE,
-            format!("could not ask Apple whether it accepts the token: {why}"),
-        )),
+        Some(Err(why)) => Err(Error::AppleUnreachable(why)),
         Some(Ok(apple::Verdict::Accepted { status, millis })) => {
             let _ = writeln!(
                 stderr,
@@ -255,19 +279,18 @@ fn deliver(
             status,
             errors,
             unreadable_body,
-        })) => {
-            let context = apple::Context {
-                team_key: config.spec.issuer_id.is_some(),
-                api: config.spec.api,
+        })) => Err(Error::AppleRefused {
+            status,
+            errors,
+            unreadable_body,
+            context: Box::new(apple::Context {
+                team_key: config.settings.spec.issuer_id.is_some(),
+                api: config.settings.spec.api,
                 clock_offset,
-                mismatched_file_id: config.mismatched_file_id.clone(),
-                key_id: config.spec.key_id.clone(),
-            };
-            Err(Failure::new(
-                exit::REFUSED,
-                apple::explain(status, &errors, unreadable_body, &context),
-            ))
-        }
+                mismatched_file_id: config.settings.mismatched_file_id.clone(),
+                key_id: config.settings.spec.key_id.clone(),
+            }),
+        }),
     }
 }
 

@@ -1,12 +1,16 @@
-//! The four output formats, and GitHub's workflow commands (mask, error, warning).
+//! The four output formats. Every field a report can carry is listed once in [`FIELDS`],
+//! with its name in each format; `--help` and the README's Output table are checked
+//! against that list.
 //!
-//! The token is written to exactly one place per format; in a GitHub Actions step its
-//! `::add-mask::` line (and those of the key, when it goes to disk) come first.
+//! The token is written to exactly one place per format; the masks that must come first
+//! in a GitHub Actions step are the caller's job ([`secrets`] says what to mask).
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::fs::File;
+use std::io::{self, Write};
 
+use serde_json::Value;
+
+use crate::github;
 use crate::key::P256Key;
 use crate::keyfile::Written;
 use crate::time::rfc3339;
@@ -21,51 +25,90 @@ pub enum Format {
     Json,
     /// `ASC_TOKEN=…` and `ASC_TOKEN_EXPIRES_AT=…` lines on stdout.
     Dotenv,
-    /// Step outputs `token` and `expires-at` appended to `GITHUB_OUTPUT`.
+    /// Step outputs appended to `GITHUB_OUTPUT`.
     Github,
 }
 
 impl Format {
-    pub fn from_name(name: &str) -> Option<Format> {
-        match name {
-            "text" => Some(Format::Text),
-            "json" => Some(Format::Json),
-            "dotenv" => Some(Format::Dotenv),
-            "github" => Some(Format::Github),
-            _ => None,
+    /// The value of `ASC_FORMAT` that selects it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Dotenv => "dotenv",
+            Format::Github => "github",
         }
     }
 }
 
-/// Prints errors and warnings: as workflow commands in a GitHub Actions step, plainly elsewhere.
+/// One field of a report, named as each format names it (`None`: not in that format).
 #[derive(Debug, Clone, Copy)]
-pub struct Log {
-    pub github: bool,
+pub struct Field {
+    pub json: Option<&'static str>,
+    pub dotenv: Option<&'static str>,
+    pub github: Option<&'static str>,
+    /// When it is there; `None`: always. `github` writes every output, empty when absent.
+    pub when: Option<&'static str>,
 }
 
-impl Log {
-    pub fn error(&self, out: &mut dyn Write, message: &str) -> io::Result<()> {
-        match self.github {
-            true => writeln!(out, "::error title=asc-jwt::{}", escape_data(message)),
-            false => writeln!(out, "error: {message}"),
+impl Field {
+    /// The field's name in `format`, if it has one there.
+    pub fn name(&self, format: Format) -> Option<&'static str> {
+        match format {
+            Format::Json => self.json,
+            Format::Dotenv => self.dotenv,
+            Format::Github => self.github,
+            Format::Text => None,
         }
     }
+}
 
-    pub fn warning(&self, out: &mut dyn Write, message: &str) -> io::Result<()> {
-        match self.github {
-            true => writeln!(out, "::warning title=asc-jwt::{}", escape_data(message)),
-            false => writeln!(out, "warning: {message}"),
-        }
+const fn field(
+    json: Option<&'static str>,
+    dotenv: Option<&'static str>,
+    github: Option<&'static str>,
+    when: Option<&'static str>,
+) -> Field {
+    Field {
+        json,
+        dotenv,
+        github,
+        when,
     }
 }
 
-/// Escapes a workflow command's message as the runner expects.
-pub fn escape_data(message: &str) -> String {
-    message
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
+const FILES: Option<&str> = Some("when those files are written");
+const ASKED: Option<&str> = Some("when Apple was asked");
+
+/// Every field, in the order [`values`] gives them and the formats write them.
+pub const FIELDS: [Field; 11] = [
+    field(Some("token"), Some("ASC_TOKEN"), Some("token"), None),
+    field(
+        Some("expires_at"),
+        Some("ASC_TOKEN_EXPIRES_AT"),
+        Some("expires-at"),
+        None,
+    ),
+    field(Some("issued_at"), None, None, None),
+    field(Some("key_id"), None, Some("key-id"), None),
+    field(Some("key_type"), None, None, None),
+    field(Some("api"), None, None, None),
+    field(None, None, Some("issuer-id"), None),
+    field(
+        Some("key_path"),
+        Some("ASC_KEY_PATH"),
+        Some("key-path"),
+        FILES,
+    ),
+    field(
+        Some("fastlane_json_path"),
+        Some("ASC_FASTLANE_JSON_PATH"),
+        Some("fastlane-json-path"),
+        FILES,
+    ),
+    field(Some("clock_offset"), None, Some("clock-offset"), ASKED),
+    field(Some("verified"), None, Some("verified"), ASKED),
+];
 
 /// Everything a successful run reports.
 #[derive(Debug, Clone, Copy)]
@@ -79,45 +122,8 @@ pub struct Report<'a> {
     pub verified: Option<bool>,
 }
 
-/// The `::add-mask::` lines for the token and, when the key is going to disk, for every
-/// line of the key's base64 body and the body as one line: GitHub masks a secret as it
-/// was stored, not the decoded form a later `cat` of the key file would print.
-pub fn masks(token: &str, key_on_disk: Option<&P256Key>) -> String {
-    let mut lines = String::new();
-    if let Some(key) = key_on_disk {
-        let pem = key.to_pem();
-        let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-        for line in body.iter().copied().chain([body.concat().as_str()]) {
-            lines.push_str(&format!("::add-mask::{line}\n"));
-        }
-    }
-    lines.push_str(&format!("::add-mask::{token}\n"));
-    lines
-}
-
-/// One `name=value` line for GITHUB_OUTPUT or GITHUB_ENV, in the runner's multi-line
-/// form if the value has a line break.
-pub fn github_line(name: &str, value: &str) -> String {
-    if value.contains(['\n', '\r']) {
-        let mut delimiter = String::from("ASC_JWT_EOF");
-        while value.contains(&delimiter) {
-            delimiter.push('_');
-        }
-        format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
-    } else {
-        format!("{name}={value}\n")
-    }
-}
-
-/// Writes the report in `format`: to stdout, or for `github` to `github_output` (opened
-/// by the caller before anything was printed). The masks are the caller's job too.
-pub fn emit(
-    format: Format,
-    report: &Report<'_>,
-    github_output: Option<&mut File>,
-    stdout: &mut dyn Write,
-    stderr: &mut dyn Write,
-) -> io::Result<()> {
+/// The report's value for each of [`FIELDS`], `None` where it has none.
+fn values(report: &Report<'_>) -> [Option<Value>; 11] {
     let Report {
         minted,
         spec,
@@ -125,96 +131,86 @@ pub fn emit(
         clock_offset,
         verified,
     } = *report;
-    let key_path = written.key_path.as_deref().map(path_text);
-    let fastlane_path = written.fastlane_json_path.as_deref().map(path_text);
+    let path = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into());
+    [
+        Some(minted.token.as_str().into()),
+        Some(minted.expires_at.into()),
+        Some(minted.issued_at.into()),
+        Some(spec.key_id.as_str().into()),
+        Some(spec.key_type.name().into()),
+        Some(spec.api.name().into()),
+        spec.issuer_id.as_deref().map(Value::from),
+        path(&written.key_path),
+        path(&written.fastlane_json_path),
+        clock_offset.map(Value::from),
+        verified.map(Value::from),
+    ]
+}
+
+/// A value as a line of text carries it: strings without JSON quotes.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The secrets to mask before anything is printed: the token and, when the key is going
+/// to disk, every line of the key's base64 body and the body as one line (GitHub masks a
+/// secret as it was stored, not the decoded form a later `cat` of the key file prints).
+pub fn secrets(token: &str, key_on_disk: Option<&P256Key>) -> Vec<String> {
+    let mut secrets = Vec::new();
+    if let Some(key) = key_on_disk {
+        let pem = key.to_pem();
+        let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        secrets.extend(body.iter().map(|l| l.to_string()));
+        secrets.push(body.concat());
+    }
+    secrets.push(token.to_owned());
+    secrets
+}
+
+/// Writes the report in `format`: to stdout, or for `github` to `github_output` (opened
+/// by the caller before anything was printed); then the summary line to stderr.
+pub fn emit(
+    format: Format,
+    report: &Report<'_>,
+    github_output: Option<&mut File>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> io::Result<()> {
+    let named = FIELDS
+        .iter()
+        .zip(values(report))
+        .filter_map(|(field, value)| field.name(format).map(|name| (name, value)));
     match format {
         Format::Github => {
-            let mut lines = github_line("token", &minted.token);
-            lines += &github_line("expires-at", &minted.expires_at.to_string());
-            lines += &github_line("key-id", &spec.key_id);
-            lines += &github_line("issuer-id", spec.issuer_id.as_deref().unwrap_or(""));
-            lines += &github_line("key-path", key_path.as_deref().unwrap_or(""));
-            lines += &github_line("fastlane-json-path", fastlane_path.as_deref().unwrap_or(""));
-            let offset = clock_offset.map(|o| o.to_string()).unwrap_or_default();
-            lines += &github_line("clock-offset", &offset);
-            let verified = verified.map(|v| v.to_string()).unwrap_or_default();
-            lines += &github_line("verified", &verified);
+            let lines: String = named
+                .map(|(name, value)| {
+                    github::file_line(name, &value.as_ref().map(text).unwrap_or_default())
+                })
+                .collect();
             let file =
                 github_output.ok_or_else(|| io::Error::other("GITHUB_OUTPUT is not open"))?;
             file.write_all(lines.as_bytes())?;
             file.flush()?;
         }
         Format::Json => {
-            let mut value = serde_json::json!({
-                "token": minted.token,
-                "expires_at": minted.expires_at,
-                "issued_at": minted.issued_at,
-                "key_id": spec.key_id,
-                "key_type": spec.key_type.name(),
-                "api": spec.api.name(),
-            });
-            if let Some(path) = &key_path {
-                value["key_path"] = path.as_str().into();
-            }
-            if let Some(path) = &fastlane_path {
-                value["fastlane_json_path"] = path.as_str().into();
-            }
-            if let Some(offset) = clock_offset {
-                value["clock_offset"] = offset.into();
-            }
-            if let Some(verified) = verified {
-                value["verified"] = verified.into();
-            }
-            writeln!(stdout, "{value}")?;
+            let object: serde_json::Map<String, Value> = named
+                .filter_map(|(name, value)| Some((name.to_owned(), value?)))
+                .collect();
+            writeln!(stdout, "{}", Value::Object(object))?;
         }
         Format::Dotenv => {
-            let mut lines = format!(
-                "ASC_TOKEN={}\nASC_TOKEN_EXPIRES_AT={}\n",
-                minted.token, minted.expires_at
-            );
-            if let Some(path) = &key_path {
-                lines += &format!("ASC_KEY_PATH={path}\n");
-            }
-            if let Some(path) = &fastlane_path {
-                lines += &format!("ASC_FASTLANE_JSON_PATH={path}\n");
-            }
+            let lines: String = named
+                .filter_map(|(name, value)| Some(format!("{name}={}\n", text(&value?))))
+                .collect();
             stdout.write_all(lines.as_bytes())?;
         }
-        Format::Text => writeln!(stdout, "{}", minted.token)?,
+        Format::Text => writeln!(stdout, "{}", report.minted.token)?,
     }
     stdout.flush()?;
     writeln!(stderr, "{}", summary(report))
-}
-
-fn path_text(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-/// Opens a GitHub Actions file (GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH) to append to.
-pub fn open_github_file(name: &str, path: &Path) -> anyhow::Result<File> {
-    use anyhow::Context as _;
-    open_for_append(path)
-        .with_context(|| format!("cannot open {name} `{}` for appending", path.display()))
-}
-
-/// Opens for appending; if the file does not end in a newline, adds one so that our
-/// first line does not run into someone else's last.
-fn open_for_append(path: &Path) -> io::Result<File> {
-    let mut file = OpenOptions::new()
-        .read(true)
-        .append(true)
-        .create(true)
-        .open(path)?;
-    let length = file.metadata()?.len();
-    if length > 0 {
-        let mut last = [0u8; 1];
-        file.seek(SeekFrom::End(-1))?;
-        file.read_exact(&mut last)?;
-        if last[0] != b'\n' {
-            file.write_all(b"\n")?;
-        }
-    }
-    Ok(file)
 }
 
 /// The one human line: what was minted and until when, and what was written; never the
@@ -243,27 +239,55 @@ pub fn summary(report: &Report<'_>) -> String {
     line
 }
 
+/// The fields of `format` as `--help` and the README list them: `always`, plus each group
+/// of optional ones with when they appear.
+pub fn field_list(format: Format, quote: &str, separator: &str) -> String {
+    let named = |when: Option<&str>| -> Vec<String> {
+        FIELDS
+            .iter()
+            .filter(|f| f.when == when)
+            .filter_map(|f| f.name(format))
+            .map(|name| format!("{quote}{name}{quote}"))
+            .collect()
+    };
+    let mut list = named(None).join(separator);
+    for when in [FILES, ASKED] {
+        let extra = named(when);
+        if !extra.is_empty() && format != Format::Github {
+            list += &format!(", plus {} {}", and_list(&extra), when.unwrap_or_default());
+        } else if !extra.is_empty() {
+            list += &format!("{separator}{}", extra.join(separator));
+        }
+    }
+    list
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn workflow_command_data_is_escaped() {
-        assert_eq!(escape_data("50%\r\nnext"), "50%25%0D%0Anext");
+    fn every_field_has_a_name_in_some_format() {
+        for field in FIELDS {
+            assert!(field.json.or(field.dotenv).or(field.github).is_some());
+        }
     }
 
     #[test]
-    fn appending_keeps_prior_content_and_starts_on_a_new_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out");
-        std::fs::write(&path, "earlier=1").unwrap();
-        open_for_append(&path)
-            .unwrap()
-            .write_all(b"token=x\n")
-            .unwrap();
+    fn field_lists_name_the_optional_fields_and_when() {
         assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "earlier=1\ntoken=x\n"
+            field_list(Format::Dotenv, "`", ", "),
+            "`ASC_TOKEN`, `ASC_TOKEN_EXPIRES_AT`, plus `ASC_KEY_PATH` and \
+             `ASC_FASTLANE_JSON_PATH` when those files are written"
         );
     }
 }

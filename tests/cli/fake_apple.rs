@@ -1,6 +1,11 @@
 //! A stand-in for Apple's API host on 127.0.0.1, started by the test that needs it: it
 //! answers HEAD and GET with a chosen status, `Date` and body, and records what it was
 //! asked. It never reaches beyond loopback.
+//!
+//! Why there are two fakes: `scripts/fake-apple.py` serves the workflow and act jobs,
+//! which run the released or installed binary with no Rust toolchain and no build step;
+//! this one runs inside the test process, so each test starts its own on a free port,
+//! sets its answers in Rust and reads back what it was asked, with nothing to install.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

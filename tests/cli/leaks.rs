@@ -3,9 +3,7 @@
 //! carry them: `::add-mask::` lines, the output file's `token=`, and the token itself on
 //! the stdout of the text, json and dotenv formats.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Runs `cmd` in a GitHub-like step (so every kind of line is printed) and checks
 /// stdout, stderr and the GITHUB_OUTPUT file.

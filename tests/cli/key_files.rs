@@ -1,12 +1,10 @@
 //! The key written for Apple's tools and fastlane: Apple's form whatever form it came
 //! in, private permissions, safe reruns, and the GitHub files later steps read.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -263,9 +261,7 @@ fn in_github_actions_later_steps_get_paths_env_and_path() {
 /// what the action wrote to GITHUB_ENV, mints a token.
 #[test]
 fn a_bare_run_with_the_written_env_mints_a_fresh_token() {
-    let runner = tempfile::tempdir().unwrap();
-    let env_file = runner.path().join("env");
-    std::fs::write(&env_file, "").unwrap();
+    let (runner, env_file) = temp_file("env", "");
     configured()
         .env("GITHUB_ACTIONS", "true")
         .env("RUNNER_TEMP", runner.path())

@@ -1,10 +1,6 @@
 //! Shared helpers: the binary with a clean environment, the test-only key in every form,
 //! a token verifier that does not use this crate's signing code, and the leak check.
 
-#![allow(dead_code)]
-
-pub mod fake_apple;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
@@ -20,6 +16,14 @@ pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
+}
+
+/// A file named `name` holding `content` in a folder of its own, removed with the guard.
+pub fn temp_file(name: &str, content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, content).unwrap();
+    (dir, path)
 }
 
 pub fn read_fixture(name: &str) -> String {

@@ -1,9 +1,7 @@
 //! The four output formats, the GITHUB_OUTPUT file read back the way the runner reads it,
 //! and masking.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -44,9 +42,10 @@ fn dotenv_prints_token_and_expiry_lines() {
 
 #[test]
 fn github_appends_outputs_and_keeps_what_was_there() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("github_output");
-    std::fs::write(&file, "earlier=1\nnotes<<EOF\nline one\nline two\nEOF\n").unwrap();
+    let (_dir, file) = temp_file(
+        "github_output",
+        "earlier=1\nnotes<<EOF\nline one\nline two\nEOF\n",
+    );
     let output = configured()
         .env("ASC_FORMAT", "github")
         .env("GITHUB_ACTIONS", "true")
@@ -73,9 +72,7 @@ fn github_appends_outputs_and_keeps_what_was_there() {
 
 #[test]
 fn github_starts_a_new_line_after_a_file_without_a_final_newline() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("github_output");
-    std::fs::write(&file, "earlier=1").unwrap();
+    let (_dir, file) = temp_file("github_output", "earlier=1");
     configured()
         .env("ASC_FORMAT", "github")
         .env("GITHUB_OUTPUT", &file)

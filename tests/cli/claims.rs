@@ -1,9 +1,7 @@
 //! The token's header and claims are exactly what Apple documents, checked on tokens
 //! verified by openssl.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn mint(cmd: &mut assert_cmd::Command) -> (Value, Value) {

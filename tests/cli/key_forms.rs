@@ -1,9 +1,7 @@
 //! Every key form a user may paste mints a token that openssl verifies; other keys are
 //! refused with a message that names what was found.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 #[test]
@@ -49,13 +47,7 @@ fn key_path_starting_with_tilde_is_read_from_home() {
 
 #[test]
 fn key_file_named_for_another_key_id_gets_a_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("AuthKey_OTHERKEY99.p8");
-    std::fs::write(&path, key_pem()).unwrap();
-    identified()
-        .env("ASC_PRIVATE_KEY_PATH", &path)
-        .assert()
-        .success()
+    minted_from_a_file_named("AuthKey_OTHERKEY99.p8")
         .stderr(predicate::str::contains(
             "warning: the key file is named for key ID `OTHERKEY99` but ASC_KEY_ID (input key-id) is `TESTKEY123`",
         ));
@@ -144,11 +136,14 @@ fn key_whose_public_key_belongs_to_another_key_is_refused() {
 
 #[test]
 fn a_real_path_that_looks_odd_is_still_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("authkeywithoutanyextensionatallxyz");
-    std::fs::write(&path, key_pem()).unwrap();
+    minted_from_a_file_named("authkeywithoutanyextensionatallxyz");
+}
+
+/// The test key written to a file called `name`, given as the key path; must mint.
+fn minted_from_a_file_named(name: &str) -> assert_cmd::assert::Assert {
+    let (_dir, path) = temp_file(name, key_pem());
     identified()
         .env("ASC_PRIVATE_KEY_PATH", &path)
         .assert()
-        .success();
+        .success()
 }

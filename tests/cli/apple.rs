@@ -1,12 +1,10 @@
 //! Minting on Apple's clock and verifying with Apple, against a fake Apple on 127.0.0.1
 //! (ASC_API_BASE_URL): offsets, a silent server, a bad Date, and every kind of answer.
 
-mod common;
-
 use std::time::Instant;
 
-use common::fake_apple::{Answer, Date, FakeApple, NOT_AUTHORIZED};
-use common::*;
+use crate::common::*;
+use crate::fake_apple::{Answer, Date, FakeApple, NOT_AUTHORIZED};
 use serde_json::Value;
 
 fn against(apple: &FakeApple) -> assert_cmd::Command {

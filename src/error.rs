@@ -1,0 +1,167 @@
+//! The one error type of a run, its exit code and its words. Errors carry what happened;
+//! the message is made only when `main` prints it.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use crate::apple;
+use crate::config::Problem;
+use crate::key;
+use crate::keyfile::WriteError;
+use crate::settings::Var;
+
+/// Exit codes, as documented in `--help` and the README.
+pub mod exit {
+    /// A token was minted and written.
+    pub const OK: u8 = 0;
+    /// Anything else went wrong, e.g. `GITHUB_OUTPUT` could not be written.
+    pub const FAILURE: u8 = 1;
+    /// The configuration or input is wrong; nothing was minted.
+    pub const USAGE: u8 = 2;
+    /// `ASC_VERIFY`: Apple refused the token (the outputs were still written).
+    pub const REFUSED: u8 = 3;
+}
+
+/// Why a run failed. Never carries key material or the token.
+#[derive(Debug)]
+pub enum Error {
+    /// The configuration is wrong: every problem found, in the table's order.
+    Config(Vec<Problem>),
+    /// The key does not hold its own public key (`ring` checks the pair as it signs).
+    KeyMismatch(Var),
+    /// Signing failed for another reason (jsonwebtoken names the kind only).
+    Sign(String),
+    /// A key file exists with another key and overwriting was not asked for.
+    KeyFileConflict(PathBuf),
+    /// A key file or its folder could not be written.
+    KeyFile { path: PathBuf, source: io::Error },
+    /// One of the runner's files could not be opened.
+    Open {
+        name: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    /// Writing the outputs failed.
+    Output(io::Error),
+    /// `GITHUB_PATH` wants this program's folder, which is unknown.
+    NoProgramFolder,
+    /// `ASC_VERIFY`: Apple could not be asked.
+    AppleUnreachable(String),
+    /// `ASC_VERIFY`: Apple refused the token.
+    AppleRefused {
+        status: u16,
+        errors: Vec<apple::ApiError>,
+        unreadable_body: bool,
+        context: Box<apple::Context>,
+    },
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Config(_) | Error::KeyMismatch(_) | Error::KeyFileConflict(_) => exit::USAGE,
+            Error::AppleRefused { .. } => exit::REFUSED,
+            Error::Sign(_)
+            | Error::KeyFile { .. }
+            | Error::Open { .. }
+            | Error::Output(_)
+            | Error::NoProgramFolder
+            | Error::AppleUnreachable(_) => exit::FAILURE,
+        }
+    }
+
+    /// Lines to print before the message: each configuration problem.
+    pub fn details(&self) -> Vec<String> {
+        match self {
+            Error::Config(problems) => problems.iter().map(Problem::to_string).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<WriteError> for Error {
+    fn from(err: WriteError) -> Self {
+        match err {
+            WriteError::Conflict(path) => Error::KeyFileConflict(path),
+            WriteError::Io { path, source } => Error::KeyFile { path, source },
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(problems) => write!(
+                f,
+                "{} configuration problem(s); nothing was minted (see `asc-jwt --help`)",
+                problems.len()
+            ),
+            Error::KeyMismatch(var) => write!(f, "{var} {}", key::MISMATCHED),
+            Error::Sign(why) => write!(f, "could not sign the token: {why}"),
+            Error::KeyFileConflict(path) => write!(
+                f,
+                "`{}` already exists with a different key: set ASC_KEY_FILE_OVERWRITE \
+                 (input key-file-overwrite) to `true` to replace it, or choose another \
+                 ASC_KEY_DIR (input key-dir)",
+                path.display()
+            ),
+            Error::KeyFile { path, source } => {
+                write!(f, "cannot write `{}`: {}", path.display(), source.kind())
+            }
+            Error::Open { name, path, source } => write!(
+                f,
+                "cannot open {name} `{}` for appending: {source}",
+                path.display()
+            ),
+            Error::Output(source) => write!(f, "cannot write output: {source}"),
+            Error::NoProgramFolder => {
+                f.write_str("cannot tell which folder asc-jwt runs from, for GITHUB_PATH")
+            }
+            Error::AppleUnreachable(why) => {
+                write!(f, "could not ask Apple whether it accepts the token: {why}")
+            }
+            Error::AppleRefused {
+                status,
+                errors,
+                unreadable_body,
+                context,
+            } => f.write_str(&apple::explain(*status, errors, *unreadable_body, context)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_documented_classes() {
+        let io = || io::Error::other("x");
+        assert_eq!(Error::Config(Vec::new()).exit_code(), 2);
+        assert_eq!(Error::KeyMismatch(Var::PrivateKey).exit_code(), 2);
+        assert_eq!(Error::KeyFileConflict(PathBuf::new()).exit_code(), 2);
+        assert_eq!(Error::Output(io()).exit_code(), 1);
+        assert_eq!(Error::AppleUnreachable(String::new()).exit_code(), 1);
+        let refused = Error::AppleRefused {
+            status: 401,
+            errors: Vec::new(),
+            unreadable_body: false,
+            context: Box::new(apple::Context {
+                team_key: true,
+                api: crate::token::Api::AppStoreConnect,
+                clock_offset: None,
+                mismatched_file_id: None,
+                key_id: "TESTKEY123".into(),
+            }),
+        };
+        assert_eq!(refused.exit_code(), 3);
+        assert!(
+            refused
+                .to_string()
+                .starts_with("Apple refused the token: HTTP 401")
+        );
+    }
+}

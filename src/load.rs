@@ -1,0 +1,120 @@
+//! The load step: what the configuration needs from the machine once the settings are
+//! valid — the key file read and parsed, the default folder for key files.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Env, Invalid, KeySource, Problem, Settings};
+use crate::key::{self, P256Key};
+use crate::keyfile::KeyFiles;
+use crate::settings::Var;
+
+/// A complete, valid configuration: the settings, with the key read and the key
+/// folder chosen.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub settings: Settings,
+    pub key: P256Key,
+    /// Where to write the key for Apple's tools, if anywhere.
+    pub key_files: Option<KeyFiles>,
+}
+
+/// Reads the key file and resolves the key folder; their problems, if any, as `Invalid`.
+pub fn load(settings: Settings, env: &Env) -> Result<Config, Invalid> {
+    let key = settings.key.load();
+    let key_files = settings
+        .key_files
+        .clone()
+        .map(|wanted| key_files(wanted, env));
+    match (key, key_files.transpose()) {
+        (Ok(key), Ok(key_files)) => Ok(Config {
+            settings,
+            key,
+            key_files,
+        }),
+        (key, key_files) => Err(Invalid {
+            problems: key.err().into_iter().chain(key_files.err()).collect(),
+            warnings: settings.warnings,
+        }),
+    }
+}
+
+impl KeySource {
+    fn load(&self) -> Result<P256Key, Problem> {
+        let path = match self {
+            KeySource::Parsed(key) => return Ok(key.clone()),
+            KeySource::File(path) => path,
+        };
+        let problem = |message: String| Problem {
+            var: Var::PrivateKeyPath,
+            message,
+        };
+        // Whether it is the key is asked only once the path cannot be read, so an odd
+        // but real path still works; the answer decides whether to quote it.
+        let bytes = std::fs::read(path).map_err(|err| match looks_like_key(path) {
+            true => problem(
+                "looks like the key itself rather than a path: put the key in \
+                 ASC_PRIVATE_KEY (input private-key) instead"
+                    .into(),
+            ),
+            false => problem(format!(
+                "is `{}`, which cannot be read ({}): expected the path of the `.p8` file",
+                path.display(),
+                io_reason(&err)
+            )),
+        })?;
+        key::parse(&bytes)
+            .map_err(|err| problem(format!("is `{}`, whose content {err}", path.display())))
+    }
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        _ => err.kind().to_string(),
+    }
+}
+
+/// A value that is more likely the key than a path: a key in any accepted form, PEM
+/// armour, several lines, or one long run with no file extension and no space (base64,
+/// perhaps cut short). Such a value is never quoted back.
+fn looks_like_key(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    text.contains("-----")
+        || text.contains('\n')
+        || (text.chars().count() >= 32 && !text.contains(['.', ' ']))
+        || key::parse(text.as_bytes()).is_ok()
+}
+
+fn key_files(wanted: KeyFiles<Option<PathBuf>>, env: &Env) -> Result<KeyFiles, Problem> {
+    let dir = match wanted.dir {
+        Some(dir) => dir,
+        None => default_key_dir(env)?,
+    };
+    Ok(KeyFiles {
+        dir,
+        key_file: wanted.key_file,
+        fastlane_json: wanted.fastlane_json,
+        overwrite: wanted.overwrite,
+    })
+}
+
+/// Inside GitHub Actions `$RUNNER_TEMP/asc-jwt/private_keys` (the runner empties
+/// RUNNER_TEMP when the job ends), elsewhere `~/.appstoreconnect/private_keys` (a folder
+/// `xcrun altool` searches).
+fn default_key_dir(env: &Env) -> Result<PathBuf, Problem> {
+    if env.in_github_actions()
+        && let Some(temp) = env.get_os("RUNNER_TEMP")
+    {
+        return Ok(PathBuf::from(temp).join("asc-jwt").join("private_keys"));
+    }
+    env.home()
+        .map(|home| home.join(".appstoreconnect").join("private_keys"))
+        .ok_or_else(|| Problem {
+            var: Var::KeyDir,
+            message: "is not set, and neither is HOME, so there is no default folder for the \
+                      key file: set it to the folder to write AuthKey_<KEY_ID>.p8 in"
+                .into(),
+        })
+}

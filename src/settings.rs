@@ -1,0 +1,448 @@
+//! The one table of settings: each `ASC_*` variable with its action input, what applies
+//! when it is unset, its help line and its parser. The envy-read struct ([`Raw`]), the
+//! `--help` text and the README's Configuration table all come from it (the last checked
+//! by a test, with `action.yml`'s inputs). Adding a setting is one entry, one field of
+//! [`Low`] for its parsed value, and the code that uses it.
+
+use serde::Deserialize;
+
+use crate::output::{Format, field_list};
+use crate::token::{Api, KeyType};
+use crate::values::{self, Choice, one_of};
+
+/// Where a setting is listed in `--help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Token,
+    KeyFiles,
+    Apple,
+}
+
+/// What applies when a setting is unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unset {
+    /// It must be set.
+    Required,
+    /// Nothing: the feature it configures is off.
+    Nothing,
+    /// This value, which is also the action input's default.
+    Value(&'static str),
+    /// A default that depends on something; the words say what it is.
+    Default(&'static str),
+    /// A rule on whether it must be set; the words say which.
+    Rule(&'static str),
+}
+
+/// One setting.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    pub var: Var,
+    /// The variable's name.
+    pub env: &'static str,
+    /// The field of [`Raw`] envy fills from it.
+    pub field: &'static str,
+    /// The GitHub Action input that sets it, if any.
+    pub input: Option<&'static str>,
+    pub section: Section,
+    pub unset: Unset,
+    /// One line for `--help` and the README.
+    pub help: &'static str,
+    /// Reads the trimmed, non-empty value into [`Low`]; the error follows the
+    /// variable's name. Checks that involve other settings come later, in `config`.
+    pub parse: fn(&str, &mut Low) -> Result<(), String>,
+}
+
+/// The values the parsers have read, each on its own; `config` checks them together.
+#[derive(Debug, Default)]
+pub struct Low {
+    pub key_id: Option<String>,
+    pub issuer_id: Option<String>,
+    pub private_key: Option<String>,
+    pub private_key_path: Option<String>,
+    pub key_type: Option<KeyType>,
+    pub duration: Option<u64>,
+    pub scope: Option<Vec<String>>,
+    pub api: Option<Api>,
+    pub format: Option<Format>,
+    pub key_file: bool,
+    pub key_dir: Option<String>,
+    pub key_file_overwrite: bool,
+    pub fastlane_json: bool,
+    pub add_to_path: bool,
+    pub clock: Option<Clock>,
+    pub verify: bool,
+    pub api_base_url: Option<String>,
+}
+
+/// Whose clock the token's times are counted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// This machine's.
+    Local,
+    /// Apple's, read from the `Date` header of one request to the API host.
+    Apple,
+}
+
+impl Choice for Clock {
+    const CHOICES: &'static [(&'static str, Clock)] =
+        &[("local", Clock::Local), ("apple", Clock::Apple)];
+}
+
+impl Choice for KeyType {
+    const CHOICES: &'static [(&'static str, KeyType)] =
+        &[("team", KeyType::Team), ("individual", KeyType::Individual)];
+}
+
+impl Choice for Api {
+    const CHOICES: &'static [(&'static str, Api)] = &[
+        ("app-store-connect", Api::AppStoreConnect),
+        ("enterprise", Api::Enterprise),
+    ];
+}
+
+impl Choice for Format {
+    const CHOICES: &'static [(&'static str, Format)] = &[
+        ("text", Format::Text),
+        ("json", Format::Json),
+        ("dotenv", Format::Dotenv),
+        ("github", Format::Github),
+    ];
+}
+
+/// Writes the table once and derives from it the [`Var`] enum and the struct envy fills.
+macro_rules! settings {
+    ($($var:ident $field:ident { $($entry:tt)* })*) => {
+        /// A variable this crate reads: every setting, and `GITHUB_OUTPUT`, which the
+        /// runner sets and `github` format needs.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Var { $($var,)* GithubOutput }
+
+        /// The raw `ASC_*` values as envy reads them, one field per setting.
+        #[derive(Debug, Default, Deserialize)]
+        pub struct Raw { $(pub $field: Option<String>,)* }
+
+        impl Raw {
+            /// The value read for `var`.
+            pub fn get(&self, var: Var) -> Option<&str> {
+                match var {
+                    $(Var::$var => self.$field.as_deref(),)*
+                    Var::GithubOutput => None,
+                }
+            }
+        }
+
+        /// Every setting, in the order `--help` and the README list them.
+        pub const SETTINGS: &[Setting] = &[
+            $(Setting { var: Var::$var, field: stringify!($field), $($entry)* },)*
+        ];
+    };
+}
+
+settings! {
+    KeyId key_id {
+        env: "ASC_KEY_ID", input: Some("key-id"), section: Section::Token, unset: Unset::Required,
+        help: "key ID, goes in the header's `kid`; ASCII letters and digits (a length other \
+               than 10 is warned about)",
+        parse: |v, low| set(&mut low.key_id, values::key_id(v).map(Some)),
+    }
+    IssuerId issuer_id {
+        env: "ASC_ISSUER_ID", input: Some("issuer-id"), section: Section::Token,
+        unset: Unset::Rule("required for team keys, must be unset for individual keys"),
+        help: "issuer ID, goes in `iss`; 8-4-4-4-12 hex digits, any case",
+        parse: |v, low| set(&mut low.issuer_id, Ok(Some(v.to_owned()))),
+    }
+    PrivateKey private_key {
+        env: "ASC_PRIVATE_KEY", input: Some("private-key"), section: Section::Token,
+        unset: Unset::Rule("exactly one of the two key variables"),
+        help: "the `.p8` key as text: PEM, its base64, SEC1, or base64 DER",
+        parse: |v, low| set(&mut low.private_key, Ok(Some(v.to_owned()))),
+    }
+    PrivateKeyPath private_key_path {
+        env: "ASC_PRIVATE_KEY_PATH", input: Some("private-key-path"), section: Section::Token,
+        unset: Unset::Rule("exactly one of the two key variables"),
+        help: "path to the `.p8` file; `~/` at the start is the home directory",
+        parse: |v, low| set(&mut low.private_key_path, Ok(Some(v.to_owned()))),
+    }
+    KeyType key_type {
+        env: "ASC_KEY_TYPE", input: Some("key-type"), section: Section::Token,
+        unset: Unset::Value("team"),
+        help: "`team` or `individual`",
+        parse: |v, low| set(&mut low.key_type, one_of(v).map(Some)),
+    }
+    Duration duration {
+        env: "ASC_DURATION", input: Some("duration"), section: Section::Token,
+        unset: Unset::Value("1200"),
+        help: "token lifetime `exp - iat` in seconds, 120 to 1200; up to 15777000 (six \
+               months) when the scope lists GET requests only",
+        parse: |v, low| set(&mut low.duration, values::seconds(v).map(Some)),
+    }
+    Scope scope {
+        env: "ASC_SCOPE", input: Some("scope"), section: Section::Token, unset: Unset::Nothing,
+        help: "allowed requests, each `METHOD /path` with an optional `?query` (METHOD one \
+               of GET POST PATCH PUT DELETE): a JSON array of strings, or one entry per line",
+        parse: |v, low| set(&mut low.scope, values::scope(v).map(Some)),
+    }
+    Api api {
+        env: "ASC_API", input: Some("api"), section: Section::Token,
+        unset: Unset::Value("app-store-connect"),
+        help: "`app-store-connect` (aud `appstoreconnect-v1`) or `enterprise` (aud \
+               `apple-developer-enterprise-v1`)",
+        parse: |v, low| set(&mut low.api, one_of(v).map(Some)),
+    }
+    Format format {
+        env: "ASC_FORMAT", input: None, section: Section::Token, unset: Unset::Value("text"),
+        help: "`text`, `json`, `dotenv` or `github` (see the output formats); the action \
+               sets `github`",
+        parse: |v, low| set(&mut low.format, one_of(v).map(Some)),
+    }
+    KeyFile key_file {
+        env: "ASC_KEY_FILE", input: Some("key-file"), section: Section::KeyFiles,
+        unset: Unset::Value("false"),
+        help: "`true`: write the key in Apple's form as `<dir>/AuthKey_<KEY_ID>.p8`",
+        parse: |v, low| set(&mut low.key_file, one_of(v)),
+    }
+    KeyDir key_dir {
+        env: "ASC_KEY_DIR", input: Some("key-dir"), section: Section::KeyFiles,
+        unset: Unset::Default("`$RUNNER_TEMP/asc-jwt/private_keys` in GitHub Actions, \
+                            `~/.appstoreconnect/private_keys` elsewhere (a folder altool \
+                            searches)"),
+        help: "`<dir>`, created 0700; files are 0600",
+        parse: |v, low| set(&mut low.key_dir, Ok(Some(v.to_owned()))),
+    }
+    KeyFileOverwrite key_file_overwrite {
+        env: "ASC_KEY_FILE_OVERWRITE", input: Some("key-file-overwrite"),
+        section: Section::KeyFiles, unset: Unset::Value("false"),
+        help: "`true`: replace a file that holds another key (otherwise exit 2)",
+        parse: |v, low| set(&mut low.key_file_overwrite, one_of(v)),
+    }
+    FastlaneJson fastlane_json {
+        env: "ASC_FASTLANE_JSON", input: Some("fastlane-json"), section: Section::KeyFiles,
+        unset: Unset::Value("false"),
+        help: "`true`: write fastlane's API key JSON as \
+               `<dir>/AuthKey_<KEY_ID>.fastlane.json`",
+        parse: |v, low| set(&mut low.fastlane_json, one_of(v)),
+    }
+    AddToPath add_to_path {
+        env: "ASC_ADD_TO_PATH", input: Some("add-to-path"), section: Section::KeyFiles,
+        unset: Unset::Value("false"),
+        help: "`true`: in GitHub Actions, append asc-jwt's folder to `GITHUB_PATH` and, with \
+               a key file, the settings for a bare `asc-jwt` to `GITHUB_ENV`",
+        parse: |v, low| set(&mut low.add_to_path, one_of(v)),
+    }
+    Clock clock {
+        env: "ASC_CLOCK", input: Some("clock"), section: Section::Apple,
+        unset: Unset::Default("`local`, `apple` when `ASC_VERIFY` is `true`"),
+        help: "`local`, or `apple`: count `iat`/`exp` on Apple's clock, read from the `Date` \
+               header of one unauthenticated request to the API host (falls back to the \
+               local clock with a warning)",
+        parse: |v, low| set(&mut low.clock, one_of(v).map(Some)),
+    }
+    Verify verify {
+        env: "ASC_VERIFY", input: Some("verify"), section: Section::Apple,
+        unset: Unset::Value("false"),
+        help: "`true`: after minting, one authenticated read (`GET /v1/apps?limit=1`; \
+               `GET /v1/bundleIds?limit=1` for `enterprise`); exit 3 with Apple's error and \
+               a diagnosis if it refuses",
+        parse: |v, low| set(&mut low.verify, one_of(v)),
+    }
+    ApiBaseUrl api_base_url {
+        env: "ASC_API_BASE_URL", input: None, section: Section::Apple,
+        unset: Unset::Default("Apple's host for the api"),
+        help: "**tests only**: `http://127.0.0.1:PORT` or `http://[::1]:PORT` in place of \
+               Apple's API host; anything else is refused",
+        parse: |v, low| set(&mut low.api_base_url, values::test_base_url(v).map(Some)),
+    }
+}
+
+/// Stores a parsed value in its field of [`Low`].
+fn set<T>(field: &mut T, value: Result<T, String>) -> Result<(), String> {
+    *field = value?;
+    Ok(())
+}
+
+impl Var {
+    /// Its entry in [`SETTINGS`]; `None` for `GITHUB_OUTPUT`, which is not a setting.
+    pub fn setting(self) -> Option<&'static Setting> {
+        SETTINGS.iter().find(|s| s.var == self)
+    }
+
+    /// The environment variable.
+    pub fn name(self) -> &'static str {
+        self.setting().map_or("GITHUB_OUTPUT", |s| s.env)
+    }
+
+    /// The GitHub Action input that sets it, if any.
+    pub fn input(self) -> Option<&'static str> {
+        self.setting().and_then(|s| s.input)
+    }
+}
+
+impl std::fmt::Display for Var {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.input() {
+            Some(input) => write!(f, "{} (input {input})", self.name()),
+            None => f.write_str(self.name()),
+        }
+    }
+}
+
+/// The README's words for what applies when unset.
+fn unset_words(unset: Unset) -> String {
+    match unset {
+        Unset::Required => "required".into(),
+        Unset::Nothing => "none".into(),
+        Unset::Value(value) => format!("`{value}`"),
+        Unset::Default(words) | Unset::Rule(words) => words.into(),
+    }
+}
+
+/// The README's Configuration table.
+pub fn markdown_table() -> String {
+    let mut table =
+        String::from("| variable | action input | meaning | when unset |\n|---|---|---|---|\n");
+    for s in SETTINGS {
+        let input = s.input.map_or("—".into(), |i| format!("`{i}`"));
+        let help = s.help;
+        table += &format!(
+            "| `{}` | {input} | {help} | {} |\n",
+            s.env,
+            unset_words(s.unset)
+        );
+    }
+    table
+}
+
+const HELP_WIDTH: usize = 88;
+
+/// `text`'s words in lines of at most [`HELP_WIDTH`] characters, each after `indent`.
+fn wrap(text: &str, indent: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= HELP_WIDTH => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(format!("{indent}{word}")),
+        }
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// One setting in `--help`: its variable and input, then its help and default below.
+fn help_entry(s: &Setting) -> String {
+    let input = s.input.map(|i| format!(" [{i}]")).unwrap_or_default();
+    let unset = match s.unset {
+        Unset::Required => "(required)".to_owned(),
+        Unset::Nothing => "(default none)".to_owned(),
+        Unset::Value(value) => format!("(default `{value}`)"),
+        Unset::Default(words) => format!("(default {words})"),
+        Unset::Rule(words) => format!("({words})"),
+    };
+    let text = format!("{} {unset}", s.help.replace("**", ""));
+    format!("  {}{input}\n{}", s.env, wrap(&text, "      "))
+}
+
+/// The whole of `--help`.
+pub fn help() -> String {
+    let section = |section: Section| -> String {
+        SETTINGS
+            .iter()
+            .filter(|s| s.section == section)
+            .map(help_entry)
+            .collect()
+    };
+    let formats: String = [Format::Json, Format::Dotenv, Format::Github]
+        .iter()
+        .map(|&f| {
+            // `  json    ` is as wide as the indent of the lines that follow it.
+            let list = wrap(&field_list(f, "", ", "), &" ".repeat(10));
+            format!("  {:<7} {}", f.name(), list.trim_start())
+        })
+        .collect();
+    format!(
+        "{HELP_HEAD}{}\n{HELP_KEY_FILES}{}\n{HELP_APPLE}{}\n{HELP_FORMATS}{formats}{HELP_TAIL}",
+        section(Section::Token),
+        section(Section::KeyFiles),
+        section(Section::Apple),
+    )
+}
+
+const HELP_HEAD: &str = "\
+asc-jwt: mint an App Store Connect API token (ES256 JWT) from environment variables
+
+Usage: asc-jwt            print a token, configured by the variables below
+       asc-jwt --help     print this help
+       asc-jwt --version  print the version
+
+Variables (action input in brackets; surrounding white space is trimmed and an empty
+value counts as unset):
+";
+
+const HELP_KEY_FILES: &str = "\
+Key files for Apple's tools (altool, notarytool, xcodebuild) and fastlane:
+";
+
+const HELP_APPLE: &str = "\
+Asking Apple (optional; one HTTPS request each, 5 s timeout, HTTPS_PROXY/NO_PROXY
+honoured):
+";
+
+const HELP_FORMATS: &str = "\
+Output formats (`github` writes its outputs to $GITHUB_OUTPUT and only masks to stdout):
+  text    the token alone on stdout
+";
+
+const HELP_TAIL: &str = "
+\
+A one-line summary (never the token) goes to stderr. With GITHUB_ACTIONS=true the
+::add-mask:: lines of the token (and of the key, when it is written to disk) come first,
+and errors and warnings are workflow commands.
+
+Token: iat = now - 60 s (tolerates a runner clock up to a minute fast),
+       exp = iat + duration.
+
+Exit codes:
+  0  a token was minted and written
+  1  any other failure, e.g. GITHUB_OUTPUT or the key folder cannot be written, or
+     ASC_VERIFY could not reach Apple (the outputs were still written)
+  2  the configuration or an input is wrong (every problem is listed; nothing is
+     minted), or a key file exists with another key
+  3  ASC_VERIFY: Apple refused the token (the outputs were still written)
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variable_is_the_envy_field_it_fills() {
+        for s in SETTINGS {
+            assert_eq!(s.env, format!("ASC_{}", s.field.to_uppercase()));
+        }
+    }
+
+    #[test]
+    fn help_lines_fit_the_width() {
+        for line in help().lines() {
+            assert!(line.chars().count() <= HELP_WIDTH, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn enumerated_settings_list_their_names_in_their_help() {
+        for (var, names) in [
+            (Var::KeyType, values::names::<KeyType>()),
+            (Var::Api, values::names::<Api>()),
+            (Var::Format, values::names::<Format>()),
+        ] {
+            let help = var.setting().map(|s| s.help).unwrap_or_default();
+            for name in names
+                .split('`')
+                .filter(|n| !n.is_empty() && !n.contains(' '))
+            {
+                assert!(help.contains(&format!("`{name}`")), "{var:?}: {name}");
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! One function per kind of value: pure, no environment, no file system. Each returns the
+//! value or the message that follows the variable's name (`is …`, `must …`), never
+//! quoting anything that could be a secret.
+
+use crate::token::{MAX_DURATION, MAX_GET_ONLY_DURATION, MIN_DURATION};
+
+/// A value with a fixed set of names, read by [`one_of`].
+pub trait Choice: Sized + Copy + 'static {
+    /// Each name and its value, in the order messages list them.
+    const CHOICES: &'static [(&'static str, Self)];
+}
+
+impl Choice for bool {
+    const CHOICES: &'static [(&'static str, bool)] = &[("true", true), ("false", false)];
+}
+
+/// The one parser for enumerated values: any case, the names listed when it fails.
+pub fn one_of<T: Choice>(value: &str) -> Result<T, String> {
+    let lower = value.to_ascii_lowercase();
+    T::CHOICES
+        .iter()
+        .find(|(name, _)| *name == lower)
+        .map(|(_, choice)| *choice)
+        .ok_or_else(|| format!("is {}: expected {}", shown(value), names::<T>()))
+}
+
+/// `` `a` or `b` ``, `` `a`, `b` or `c` ``.
+pub fn names<T: Choice>() -> String {
+    let quoted: Vec<String> = T::CHOICES.iter().map(|(n, _)| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// Quotes a value in a message only when it is short enough to be no secret's fragment.
+pub fn shown(value: &str) -> String {
+    if value.chars().count() <= 15 && value.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        format!("`{value}`")
+    } else {
+        format!("a value of {} characters", value.chars().count())
+    }
+}
+
+pub fn key_id(value: &str) -> Result<String, String> {
+    if let Some(position) = value.chars().position(|c| !c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "must contain only ASCII letters and digits, but character {} is not one \
+             (expected a key ID such as `2X9R4HXF34`)",
+            position + 1
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+pub fn uuid_shape(value: &str) -> Result<(), String> {
+    const EXPECTED: &str = "expected the UUID-shaped issuer ID, 8-4-4-4-12 hex digits such as \
+                            `57246542-96fe-1a63-e053-0824d011072a`";
+    let lengths: Vec<usize> = value.split('-').map(str::len).collect();
+    if lengths != [8, 4, 4, 4, 12] {
+        let groups: Vec<String> = lengths.iter().map(usize::to_string).collect();
+        return Err(format!(
+            "is not shaped like a UUID ({} characters in groups of {}); {EXPECTED}",
+            value.chars().count(),
+            groups.join("-")
+        ));
+    }
+    if let Some(position) = value
+        .chars()
+        .position(|c| c != '-' && !c.is_ascii_hexdigit())
+    {
+        return Err(format!(
+            "has a character that is not a hex digit at position {}; {EXPECTED}",
+            position + 1
+        ));
+    }
+    Ok(())
+}
+
+const SCOPE_METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
+
+/// A JSON array of strings, or one entry per line.
+pub fn scope(value: &str) -> Result<Vec<String>, String> {
+    let entries: Vec<String> = if value.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(value).map_err(|_| {
+            "starts with `[` but is not a JSON array of strings: expected e.g. \
+             `[\"GET /v1/apps\"]`, or one entry per line"
+                .to_owned()
+        })?
+    } else {
+        value.lines().map(str::to_owned).collect()
+    };
+    let entries: Vec<String> = entries
+        .into_iter()
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .collect();
+    if entries.is_empty() {
+        return Err(
+            "lists no requests: expected entries such as `GET /v1/apps`, or leave it \
+                    unset for a token without a scope"
+                .into(),
+        );
+    }
+    for (n, entry) in entries.iter().enumerate() {
+        scope_entry(entry).map_err(|why| format!("entry {} {why}", n + 1))?;
+    }
+    Ok(entries)
+}
+
+fn scope_entry(entry: &str) -> Result<(), String> {
+    const EXPECTED: &str = "expected `METHOD /path` with an optional `?query`, \
+                            e.g. `GET /v1/apps?filter[platform]=IOS`";
+    let Some((method, target)) = entry.split_once(' ') else {
+        return Err(format!("has no space between method and path; {EXPECTED}"));
+    };
+    if !SCOPE_METHODS.contains(&method) {
+        return Err(format!(
+            "has method {}: expected one of {} in capitals",
+            shown(method),
+            SCOPE_METHODS.join(", ")
+        ));
+    }
+    if !target.starts_with('/') {
+        return Err(format!(
+            "has a path that does not start with `/`; {EXPECTED}"
+        ));
+    }
+    if target.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("has white space inside its path; {EXPECTED}"));
+    }
+    Ok(())
+}
+
+/// A whole number of seconds; its bounds depend on the scope ([`duration_bounds`]).
+pub fn seconds(value: &str) -> Result<u64, String> {
+    value.parse().map_err(|_| {
+        format!(
+            "is {}: expected a whole number of seconds from {MIN_DURATION} to {MAX_DURATION}",
+            shown(value)
+        )
+    })
+}
+
+/// Apple's rule: 20 minutes at most, six months with a GET-only scope.
+pub fn duration_bounds(seconds: u64, scope: Option<&[String]>) -> Result<u64, String> {
+    let get_only = scope.is_some_and(|s| s.iter().all(|e| e.starts_with("GET ")));
+    if seconds < MIN_DURATION {
+        return Err(format!(
+            "is {seconds} s: expected at least {MIN_DURATION} s, because the token is \
+             back-dated by 60 s and would otherwise be usable for under a minute"
+        ));
+    }
+    if seconds > MAX_DURATION && !get_only {
+        return Err(format!(
+            "is {seconds} s: Apple's rule is that a token lives at most 20 minutes \
+             ({MAX_DURATION} s), and longer (up to six months) only when its scope lists GET \
+             requests alone; lower the duration, or set ASC_SCOPE (input scope) to GET-only \
+             entries"
+        ));
+    }
+    if seconds > MAX_GET_ONLY_DURATION {
+        return Err(format!(
+            "is {seconds} s: Apple allows at most six months ({MAX_GET_ONLY_DURATION} s) \
+             even for a GET-only scope"
+        ));
+    }
+    Ok(seconds)
+}
+
+/// Only loopback over plain HTTP: the override exists for tests and must never send a
+/// token anywhere else.
+pub fn test_base_url(value: &str) -> Result<String, String> {
+    let value = value.trim_end_matches('/');
+    let port = value
+        .strip_prefix("http://127.0.0.1:")
+        .or_else(|| value.strip_prefix("http://[::1]:"));
+    match port {
+        Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(value.to_owned())
+        }
+        _ => Err(
+            "is for tests only and accepts only `http://127.0.0.1:PORT` or \
+                  `http://[::1]:PORT`; unset it to reach Apple"
+                .into(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
+
+    #[test]
+    fn enumerated_values_ignore_case_and_list_the_names() {
+        assert_eq!(one_of::<bool>("TRUE"), Ok(true));
+        assert_eq!(
+            one_of::<bool>("yes"),
+            Err("is `yes`: expected `true` or `false`".into())
+        );
+    }
+
+    #[test]
+    fn issuer_id_accepts_apple_non_v4_uuids_in_any_case() {
+        assert!(uuid_shape(ISSUER).is_ok());
+        assert!(uuid_shape(&ISSUER.to_uppercase()).is_ok());
+        assert!(uuid_shape("57246542-96fe-1a63-e053-0824d011072").is_err());
+        assert!(uuid_shape("5724654296fe1a63e0530824d011072a").is_err());
+        assert!(uuid_shape("57246542-96fe-1a63-e053-0824d011072g").is_err());
+    }
+
+    #[test]
+    fn scope_reads_json_arrays_and_lines_alike() {
+        let json = scope(r#"["GET /v1/apps?filter[platform]=IOS", "POST /v1/builds"]"#);
+        let lines = scope("GET /v1/apps?filter[platform]=IOS\n\n  POST /v1/builds\r\n");
+        assert_eq!(json, lines);
+        assert_eq!(json.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn scope_entries_are_checked() {
+        let error = |value| scope(value).unwrap_err();
+        assert!(error("get /v1/apps").contains("entry 1 has method `get`"));
+        assert!(error("GET v1/apps").contains("does not start with `/`"));
+        assert!(error("GET").contains("no space"));
+        assert!(error("[1]").contains("JSON array of strings"));
+        assert!(error("[]").contains("lists no requests"));
+    }
+
+    #[test]
+    fn duration_bounds_follow_apples_rule() {
+        let get_only = vec!["GET /v1/ciProducts".to_owned()];
+        let mixed = vec!["GET /v1/apps".to_owned(), "POST /v1/apps".to_owned()];
+        assert_eq!(duration_bounds(120, None), Ok(120));
+        assert!(duration_bounds(119, None).is_err());
+        assert!(
+            duration_bounds(1201, None)
+                .unwrap_err()
+                .contains("at most 20 minutes")
+        );
+        assert!(duration_bounds(1201, Some(&mixed)).is_err());
+        assert_eq!(duration_bounds(15_777_000, Some(&get_only)), Ok(15_777_000));
+        assert!(duration_bounds(15_777_001, Some(&get_only)).is_err());
+        assert!(seconds("-5").is_err());
+        assert!(seconds("1e3").is_err());
+    }
+
+    #[test]
+    fn the_test_base_url_must_be_loopback_http() {
+        assert!(test_base_url("http://127.0.0.1:8080").is_ok());
+        assert!(test_base_url("http://[::1]:8080/").is_ok());
+        for bad in [
+            "https://api.appstoreconnect.apple.com",
+            "http://127.0.0.1.evil:80",
+            "http://127.0.0.1:80@evil.example",
+            "http://localhost:80",
+            "http://10.0.0.1:80",
+        ] {
+            assert!(test_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn long_values_are_never_quoted_back() {
+        assert_eq!(shown("itunes"), "`itunes`");
+        assert_eq!(shown("MIGHAgEAMBMGByqGSM49"), "a value of 20 characters");
+    }
+}

@@ -1,0 +1,16 @@
+//! The one integration-test binary: the real `asc-jwt` run with a clean environment, and
+//! `asc_jwt::run` in-process where the order of what is printed matters. One module per
+//! concern; `common` and `fake_apple` are shared by all of them.
+
+mod apple;
+mod claims;
+mod common;
+mod config_errors;
+mod docs;
+mod fake_apple;
+mod formats;
+mod in_process;
+mod key_files;
+mod key_forms;
+mod leaks;
+mod modules;
