@@ -30,6 +30,7 @@ pub mod crypto;
 pub mod key;
 pub mod keyfile;
 pub mod output;
+pub mod safe_read;
 pub mod time;
 pub mod token;
 
