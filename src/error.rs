@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use crate::apple;
 use crate::config::Problem;
 use crate::key;
-use crate::keyfile::WriteError;
+use crate::keyfile::{self, WriteError};
 use crate::settings::Var;
 
 /// Exit codes, as documented in `--help` and the README.
@@ -104,11 +104,21 @@ impl fmt::Display for Error {
                 "`{}` already exists with a different key: set ASC_KEY_FILE_OVERWRITE \
                  (input key-file-overwrite) to `true` to replace it, or choose another \
                  ASC_KEY_DIR (input key-dir)",
-                path.display()
+                keyfile::shown(path)
             ),
-            Error::KeyFile { path, source } => {
-                write!(f, "cannot write `{}`: {}", path.display(), source.kind())
-            }
+            Error::KeyFile { path, source } => match source.get_ref() {
+                _ if keyfile::unsafe_folder(source).is_some() => {
+                    f.write_str(keyfile::unsafe_folder(source).unwrap_or_default())
+                }
+                // Only this program's own errors carry a message; the OS's are told by kind.
+                Some(reason) => write!(f, "cannot write `{}`: {reason}", keyfile::shown(path)),
+                None => write!(
+                    f,
+                    "cannot write `{}`: {}",
+                    keyfile::shown(path),
+                    source.kind()
+                ),
+            },
             Error::Open { name, path, source } => write!(
                 f,
                 "cannot open {name} `{}` for appending: {source}",

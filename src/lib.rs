@@ -35,6 +35,7 @@ pub mod key;
 pub mod keyfile;
 pub mod load;
 pub mod output;
+pub mod safe_read;
 pub mod settings;
 pub mod time;
 pub mod token;

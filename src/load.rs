@@ -50,7 +50,7 @@ impl KeySource {
         };
         // Whether it is the key is asked only once the path cannot be read, so an odd
         // but real path still works; the answer decides whether to quote it.
-        let bytes = std::fs::read(path).map_err(|err| match looks_like_key(path) {
+        let bytes = crate::safe_read::read(path).map_err(|err| match looks_like_key(path) {
             true => problem(
                 "looks like the key itself rather than a path: put the key in \
                  ASC_PRIVATE_KEY (input private-key) instead"
@@ -69,6 +69,7 @@ impl KeySource {
 
 fn io_reason(err: &std::io::Error) -> String {
     match err.kind() {
+        _ if crate::safe_read::Refusal::of(err).is_some() => err.to_string(),
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::IsADirectory => "it is a directory".into(),

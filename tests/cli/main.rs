@@ -12,5 +12,7 @@ mod formats;
 mod in_process;
 mod key_files;
 mod key_forms;
+#[cfg(unix)]
+mod key_safety;
 mod leaks;
 mod modules;
