@@ -112,8 +112,8 @@ pub fn run(
 }
 
 /// Mints, then hands everything over in an order that never leaves a token unmasked or
-/// half the outputs written: GitHub's files are opened first, then masks are printed,
-/// then the key files are written, then the outputs.
+/// half the outputs written: Apple is asked first when verifying, then GitHub's files are
+/// opened, then masks are printed, then the key files are written, then the outputs.
 fn deliver(
     config: &Config,
     env: &Env,
@@ -146,6 +146,24 @@ fn deliver(
             _ => Failure::new(exit::FAILURE, format!("could not sign the token: {err}")),
         }
     })?;
+    // Asked before anything is delivered: when Apple cannot be asked, nothing is (exit 1);
+    // when it answers, the outputs say whether it accepted the token.
+    let verdict = match &agent {
+        Some(agent) if config.verify => Some(
+            apple::verify(agent, &config.api_base_url, config.spec.api, &minted.token).map_err(
+                |why| {
+                    Failure::new(
+                        exit::FAILURE,
+                        format!(
+                            "could not ask Apple whether it accepts the token: {why}; nothing \
+                             was delivered (unset verify to mint without asking Apple)"
+                        ),
+                    )
+                },
+            )?,
+        ),
+        _ => None,
+    };
 
     let key_file = config.key_files.as_ref().is_some_and(|f| f.key_file);
     let open = |name: &str, path: &Option<PathBuf>, wanted: bool| match (path, wanted) {
@@ -190,17 +208,6 @@ fn deliver(
         })?,
         None => keyfile::Written::default(),
     };
-    // Asked before the outputs are written, so they can say whether Apple accepted the
-    // token; whatever the answer, they are written before the step fails.
-    let verdict = match &agent {
-        Some(agent) if config.verify => Some(apple::verify(
-            agent,
-            &config.api_base_url,
-            config.spec.api,
-            &minted.token,
-        )),
-        _ => None,
-    };
     let report = output::Report {
         minted: &minted,
         spec: &config.spec,
@@ -208,7 +215,7 @@ fn deliver(
         clock_offset,
         verified: verdict
             .as_ref()
-            .map(|v| matches!(v, Ok(apple::Verdict::Accepted { .. }))),
+            .map(|v| matches!(v, apple::Verdict::Accepted { .. })),
     };
     output::emit(config.format, &report, output_file.as_mut(), stdout, stderr).map_err(io)?;
 
@@ -240,22 +247,32 @@ fn deliver(
     }
     match verdict {
         None => Ok(()),
-        Some(Err(why)) => Err(Failure::new(
-            exit::FAILURE,
-            format!("could not ask Apple whether it accepts the token: {why}"),
-        )),
-        Some(Ok(apple::Verdict::Accepted { status, millis })) => {
+        Some(apple::Verdict::Accepted {
+            status,
+            millis,
+            after_401,
+        }) => {
+            if after_401 {
+                let _ = log.warning(
+                    stderr,
+                    &format!(
+                        "Apple answered 401 at first and accepted the same token when asked \
+                         again {} s later: its 401s are sometimes spurious",
+                        apple::RETRY_DELAY.as_secs()
+                    ),
+                );
+            }
             let _ = writeln!(
                 stderr,
                 "asc-jwt: Apple accepted the token (HTTP {status} in {millis} ms)"
             );
             Ok(())
         }
-        Some(Ok(apple::Verdict::Refused {
+        Some(apple::Verdict::Refused {
             status,
             errors,
             unreadable_body,
-        })) => {
+        }) => {
             let context = apple::Context {
                 team_key: config.spec.issuer_id.is_some(),
                 api: config.spec.api,
