@@ -128,9 +128,11 @@ impl fmt::Display for Error {
             Error::NoProgramFolder => {
                 f.write_str("cannot tell which folder asc-jwt runs from, for GITHUB_PATH")
             }
-            Error::AppleUnreachable(why) => {
-                write!(f, "could not ask Apple whether it accepts the token: {why}")
-            }
+            Error::AppleUnreachable(why) => write!(
+                f,
+                "could not ask Apple whether it accepts the token: {why}; nothing was \
+                 delivered (unset verify to mint without asking Apple)"
+            ),
             Error::AppleRefused {
                 status,
                 errors,

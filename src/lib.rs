@@ -56,9 +56,9 @@ use settings::{Clock, Var};
 use token::Minted;
 
 /// Reads the configuration from `env`, mints at Unix time `now` and hands the token over
-/// in an order that never leaves it unmasked or half the outputs written: the runner's
-/// files are opened first, then the masks printed, then the key files written, then the
-/// outputs. `exe` is this program's path, for `ASC_ADD_TO_PATH`. Warnings go to `stderr`
+/// in an order that never leaves it unmasked or half the outputs written: Apple is asked
+/// first when verifying, then the runner's files are opened, the masks printed, the key
+/// files written, then the outputs. `exe` is this program's path, for `ASC_ADD_TO_PATH`. Warnings go to `stderr`
 /// through `log`; the error is the caller's to print. Nothing it prints contains the key
 /// or, outside the token's designated place, the token.
 pub fn run(
@@ -74,12 +74,13 @@ pub fn run(
     let agent = (settings.clock == Clock::Apple || settings.verify).then(apple::agent);
     let (now, clock_offset) = apple_clock(settings, agent.as_ref(), now, log, stderr);
     let minted = mint(&config, now)?;
+    // Asked before anything is delivered: when Apple cannot be asked, nothing is (exit 1);
+    // when it answers, the outputs say whether it accepted the token, and are written
+    // before a refusal fails the step.
+    let verdict = ask_apple(settings, agent.as_ref(), &minted)?;
     let mut files = open_runner_files(&config)?;
     print_masks(&config, log, &minted, stdout, stderr)?;
     let written = write_key_files(&config)?;
-    // Asked before the outputs are written, so they can say whether Apple accepted the
-    // token; whatever the answer, they are written before the step fails.
-    let verdict = ask_apple(settings, agent.as_ref(), &minted);
     let report = output::Report {
         minted: &minted,
         spec: &settings.spec,
@@ -87,7 +88,7 @@ pub fn run(
         clock_offset,
         verified: verdict
             .as_ref()
-            .map(|v| matches!(v, Ok(apple::Verdict::Accepted { .. }))),
+            .map(|v| matches!(v, apple::Verdict::Accepted { .. })),
     };
     output::emit(
         config.settings.format,
@@ -98,7 +99,7 @@ pub fn run(
     )
     .map_err(Error::Output)?;
     export(&config, &written, exe, &mut files)?;
-    conclude(verdict, &config, clock_offset, stderr)
+    conclude(verdict, &config, clock_offset, log, stderr)
 }
 
 /// The token's `now` and Apple's clock offset: Apple's when asked for, else `local`.
@@ -117,14 +118,19 @@ fn apple_clock(
     }
 }
 
+/// Apple's verdict on the token, when `ASC_VERIFY` asks for one.
 fn ask_apple(
     settings: &Settings,
     agent: Option<&ureq::Agent>,
     minted: &Minted,
-) -> Option<Result<apple::Verdict, String>> {
-    let agent = agent.filter(|_| settings.verify)?;
+) -> Result<Option<apple::Verdict>, Error> {
+    let Some(agent) = agent.filter(|_| settings.verify) else {
+        return Ok(None);
+    };
     let base = &settings.api_base_url;
-    Some(apple::verify(agent, base, settings.spec.api, &minted.token))
+    apple::verify(agent, base, settings.spec.api, &minted.token)
+        .map(Some)
+        .map_err(Error::AppleUnreachable)
 }
 
 /// The pure check, then the load step; the warnings of either are printed whatever the
@@ -261,26 +267,40 @@ fn env_lines(config: &Config, key_path: &Path) -> String {
 
 /// Apple's verdict, when it was asked: a line when it accepted, the error otherwise.
 fn conclude(
-    verdict: Option<Result<apple::Verdict, String>>,
+    verdict: Option<apple::Verdict>,
     config: &Config,
     clock_offset: Option<i64>,
+    log: Log,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
     match verdict {
         None => Ok(()),
-        Some(Err(why)) => Err(Error::AppleUnreachable(why)),
-        Some(Ok(apple::Verdict::Accepted { status, millis })) => {
+        Some(apple::Verdict::Accepted {
+            status,
+            millis,
+            after_401,
+        }) => {
+            if after_401 {
+                let _ = log.warning(
+                    stderr,
+                    &format!(
+                        "Apple answered 401 at first and accepted the same token when asked \
+                         again {} s later: its 401s are sometimes spurious",
+                        apple::RETRY_DELAY.as_secs()
+                    ),
+                );
+            }
             let _ = writeln!(
                 stderr,
                 "asc-jwt: Apple accepted the token (HTTP {status} in {millis} ms)"
             );
             Ok(())
         }
-        Some(Ok(apple::Verdict::Refused {
+        Some(apple::Verdict::Refused {
             status,
             errors,
             unreadable_body,
-        })) => Err(Error::AppleRefused {
+        }) => Err(Error::AppleRefused {
             status,
             errors,
             unreadable_body,

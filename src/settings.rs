@@ -405,7 +405,7 @@ Token: iat = now - 60 s (tolerates a runner clock up to a minute fast),
 Exit codes:
   0  a token was minted and written
   1  any other failure, e.g. GITHUB_OUTPUT or the key folder cannot be written, or
-     ASC_VERIFY could not reach Apple (the outputs were still written)
+     ASC_VERIFY could not ask Apple; no token is printed or written
   2  the configuration or an input is wrong (every problem is listed; nothing is
      minted), or a key file exists with another key
   3  ASC_VERIFY: Apple refused the token (the outputs were still written)

@@ -3,6 +3,7 @@
 //! concern; `common` and `fake_apple` are shared by all of them.
 
 mod apple;
+mod apple_network;
 mod claims;
 mod common;
 mod config_errors;
