@@ -19,16 +19,25 @@ fail() {
   exit 1
 }
 
+# matches VALUE ERE: the whole value is one line that matches (grep alone would pass a
+# value with one good line among others).
+newline='
+'
+matches() {
+  case "$1" in *"$newline"*) return 1 ;; esac
+  printf '%s\n' "$1" | grep -Eq "$2"
+}
+
 [ $# -ge 1 ] && [ $# -le 2 ] || fail "usage: sh get-asc-jwt.sh VERSION [DIR], e.g. sh get-asc-jwt.sh 1.0.0 \"\$HOME/.local/bin\""
 version=$1
 dir=${2:-${HOME:?HOME is not set; name the folder: sh get-asc-jwt.sh VERSION DIR}/.local/bin}
 case "$version" in
   v*) version=${version#v} ;;
 esac
-printf '%s\n' "$version" | grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+$' \
+matches "$version" '^[0-9]+\.[0-9]+\.[0-9]+$' \
   || fail "VERSION must look like 1.0.0 (a release of asc-jwt)"
 repository=${ASC_JWT_REPOSITORY:-org/asc-jwt-action}
-printf '%s\n' "$repository" | grep -Eq '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' \
+matches "$repository" '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' \
   || fail "ASC_JWT_REPOSITORY must be owner/name"
 
 exe=""
@@ -44,8 +53,7 @@ esac
 asset="asc-jwt-$target$exe"
 
 if [ -n "${ASC_JWT_TEST_RELEASE_URL:-}" ]; then
-  printf '%s\n' "$ASC_JWT_TEST_RELEASE_URL" \
-    | grep -Eq '^http://(127\.0\.0\.1|\[::1\]):[0-9]{1,5}(/[A-Za-z0-9._~/-]*)?$' \
+  matches "$ASC_JWT_TEST_RELEASE_URL" '^http://(127\.0\.0\.1|\[::1\]):[0-9]{1,5}(/[A-Za-z0-9._~/-]*)?$' \
     || fail "ASC_JWT_TEST_RELEASE_URL is for tests only and must be http://127.0.0.1:PORT or http://[::1]:PORT"
   base=${ASC_JWT_TEST_RELEASE_URL%/}
   sums_url="$base/raw/v$version/checksums/v$version.sha256"

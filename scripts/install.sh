@@ -32,9 +32,12 @@ warn() { printf '::warning title=asc-jwt::%s\n' "$*"; }
 info() { printf 'asc-jwt: %s\n' "$*"; }
 
 now_ms() {
-  if [ -n "${EPOCHREALTIME:-}" ]; then
-    local t=${EPOCHREALTIME/[.,]/}
-    echo $((t / 1000))
+  # Before bash 5, EPOCHREALTIME is an ordinary variable that the environment could set to
+  # an expression, which $(( )) would evaluate: only bash 5's own, and only digits.
+  local t=${EPOCHREALTIME:-}
+  if [ "${BASH_VERSINFO[0]}" -ge 5 ] && [[ $t =~ ^[0-9]+[.,][0-9]{6}$ ]]; then
+    t=${t/[.,]/}
+    echo $((10#$t / 1000))
   else
     echo $((SECONDS * 1000))
   fi
@@ -89,20 +92,26 @@ version=$(sed -n 's/^version = "\([0-9][0-9.]*\)"$/\1/p' "$action_path/Cargo.tom
 [ -n "$version" ] || bail "cannot read the version from $action_path/Cargo.toml"
 
 # --- build from source ----------------------------------------------------------------
-# Variables that change what cargo, rustc or a C compiler does (RUSTC_WRAPPER, RUSTFLAGS,
-# RUSTUP_TOOLCHAIN, CARGO_BUILD_*, CARGO_TARGET_*, CC, CFLAGS, LD_PRELOAD, …): an earlier
-# step may have set them for the job through GITHUB_ENV. Where cargo and rustup live stays.
-clean_build_env() {
-  local name
-  for name in $(compgen -e); do
-    case "$name" in
-      CARGO_HOME | RUSTUP_HOME) ;;
-      CARGO* | RUST* | CC | CC_* | CXX | CXX_* | CFLAGS* | CXXFLAGS* | CPPFLAGS* | LDFLAGS* | \
-        AR | AR_* | ARFLAGS* | RANLIB* | TARGET_* | HOST_* | CRATE_CC_* | LD_PRELOAD | \
-        LD_LIBRARY_PATH | DYLD_*)
-        unset "$name"
-        ;;
-    esac
+# The build sees only the variables it needs: where the tools are (PATH, HOME, CARGO_HOME,
+# RUSTUP_HOME), temporary folders, the locale, proxies and CA files for crates.io, and on
+# Windows the system's own. Everything else that steers cargo, rustc, rustup or a C
+# compiler (RUSTC_WRAPPER, RUSTFLAGS, RUSTUP_TOOLCHAIN, CARGO_*, CC, CC_<target>, CFLAGS,
+# COMPILER_PATH, CL, LD_PRELOAD, …), as an earlier step or a workflow may have set it,
+# is left out. (A step that can write GITHUB_ENV or GITHUB_PATH can also replace cargo
+# on PATH: that is beyond what a build can guard against.)
+build_env_names="PATH HOME CARGO_HOME RUSTUP_HOME TMPDIR TMP TEMP USER LOGNAME LANG LC_ALL
+  HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy SSL_CERT_FILE SSL_CERT_DIR"
+windows_env_names="SystemRoot SYSTEMROOT windir WINDIR ComSpec COMSPEC PATHEXT USERPROFILE
+  USERNAME APPDATA LOCALAPPDATA ProgramData PROGRAMDATA ProgramFiles PROGRAMFILES
+  ProgramFiles(x86) ProgramW6432 CommonProgramFiles CommonProgramFiles(x86) HOMEDRIVE
+  HOMEPATH SystemDrive NUMBER_OF_PROCESSORS PROCESSOR_ARCHITECTURE OS"
+build_env() {
+  local name value names=$build_env_names
+  [ -z "$windows" ] || names="$names $windows_env_names"
+  build_vars=()
+  for name in $names; do
+    # printenv, not ${!name}: names such as ProgramFiles(x86) are no shell variables.
+    if value=$(printenv "$name"); then build_vars+=("$name=$value"); fi
   done
 }
 
@@ -112,12 +121,14 @@ build() {
     || bail "cargo is not installed on this runner, and asc-jwt must be built from source because $1; install Rust (rustup) before this step, or use a released version of the action such as @v1"
   # A fresh target folder: a target folder found on disk could hold planted artifacts
   # that cargo would take as up to date.
+  local cargo
+  cargo=$(command -v cargo)
+  build_env
   (
-    clean_build_env
     # cargo and rustup read .cargo/config.toml and rust-toolchain.toml from the working
     # folder and its parents: the action's folder, never the caller's workspace.
     cd "$action_path"
-    cargo build --release --locked --quiet --target-dir "$private/target" >&2
+    env -i "${build_vars[@]}" "$cargo" build --release --locked --quiet --target-dir "$private/target" >&2
   ) || bail "cargo build failed (see above); the binary could not be built from source"
   cp "$private/target/release/asc-jwt$exe" "$bin_dir/asc-jwt$exe"
   finish "$bin_dir/asc-jwt$exe" "built from the action's source"
@@ -134,7 +145,8 @@ if [ ! -f "$sums" ]; then
 fi
 recorded=$(sed -n 's/^# source-sha256 \([0-9a-f]\{64\}\)$/\1/p' "$sums")
 [ -n "$recorded" ] || build "checksums/v$version.sha256 records no source digest"
-digest=$(bash "$release_sh" source-digest "$action_path")
+digest=$(bash "$release_sh" source-digest "$action_path") \
+  || build "the digest of the action's source could not be computed (see above)"
 if [ "$digest" != "$recorded" ]; then
   build "the action's source differs from the source release $version was built from"
 fi
@@ -166,7 +178,19 @@ sha256() {
 # --- the tool cache: copy first, then check the copy --------------------------------
 cache_dir="$tool_cache/asc-jwt/$version/$target"
 cached="$cache_dir/$asset"
-if [ -f "$cached" ] && [ ! -L "$cached" ] && owned "$cached"; then
+# A cache folder is used only when this user owns it and nobody else can write in it:
+# then nobody else can put a FIFO there or move it while it is read or written.
+private_dir() {
+  [ -d "$1" ] && [ ! -L "$1" ] && owned "$1" \
+    && [ -z "$(find "$1" -maxdepth 0 \( -perm -g+w -o -perm -o+w \))" ]
+}
+cache_usable() {
+  local dir
+  for dir in "$tool_cache/asc-jwt" "$tool_cache/asc-jwt/$version" "$cache_dir"; do
+    private_dir "$dir" || return 1
+  done
+}
+if cache_usable && [ -f "$cached" ] && [ ! -L "$cached" ] && owned "$cached"; then
   cp "$cached" "$private_bin"
   if [ "$(sha256 "$private_bin")" = "$expected" ]; then
     chmod 0755 "$private_bin"
@@ -175,7 +199,7 @@ if [ -f "$cached" ] && [ ! -L "$cached" ] && owned "$cached"; then
   rm -f "$private_bin"
   warn "the tool cache's copy of $asset does not match checksums/v$version.sha256; downloading it again"
 elif [ -e "$cached" ] || [ -L "$cached" ]; then
-  warn "the tool cache entry for $asset is not a regular file of this user; it is not used"
+  warn "the tool cache entry for $asset is not a private, regular file of this user; it is not used"
 fi
 
 # --- download, then check ------------------------------------------------------------
@@ -222,7 +246,12 @@ chmod 0755 "$private_bin"
 
 # Save the download for later jobs on this runner; what is saved is checked again, as a
 # copy, before any later use.
-if mkdir -p "$cache_dir" 2>/dev/null && owned "$cache_dir" && cp "$private_bin" "$cache_dir/.$asset.$$" 2>/dev/null; then
-  mv -f "$cache_dir/.$asset.$$" "$cached" 2>/dev/null || rm -f "$cache_dir/.$asset.$$"
+if (umask 077 && mkdir -p "$cache_dir") 2>/dev/null && cache_usable \
+  && partial=$(mktemp "$cache_dir/.$asset.XXXXXXXX" 2>/dev/null); then
+  if cp "$private_bin" "$partial" && chmod 0755 "$partial"; then
+    mv -f "$partial" "$cached" 2>/dev/null || rm -f "$partial"
+  else
+    rm -f "$partial"
+  fi
 fi
 finish "$private_bin" "downloaded and verified"

@@ -9,6 +9,11 @@
 #   release.sh checksum-file VERSION ASSETS SOURCE_DIR
 #                                           prints checksums/v<VERSION>.sha256 for the six
 #                                           assets in the folder ASSETS, built from SOURCE_DIR
+#   release.sh names-this-repository OWNER/NAME
+#                                           fails unless Cargo.toml's `repository` and
+#                                           get-asc-jwt.sh's default both name OWNER/NAME
+#                                           (a release must not point users at a placeholder
+#                                           account such as `org`, which anyone could own)
 #   release.sh check VERSION ASSETS SOURCE_DIR
 #                                           checks the assets and the source against the
 #                                           committed SOURCE_DIR/checksums/v<VERSION>.sha256
@@ -79,8 +84,10 @@ source_digest() {
     return
   fi
   # One `<sha256>  <path>` line per file, from one sha256sum (or shasum) call, then the
-  # SHA-256 of those lines.
-  (cd "$dir" && printf '%s\n' "$list" | tr '\n' '\0' | xargs -0 "${sha256_tool[@]}") | sha256
+  # SHA-256 of those lines. Git Bash's sha256sum marks files read in binary mode with
+  # `*` (`<sha256> *<path>`): the marker is dropped, so every OS lists alike.
+  (cd "$dir" && printf '%s\n' "$list" | tr '\n' '\0' | xargs -0 "${sha256_tool[@]}") \
+    | sed 's/^\([0-9a-f]\{64\}\) [ *]/\1  /' | sha256
 }
 
 checksum_file() {
@@ -106,6 +113,18 @@ check() {
   echo "release.sh: the six assets and the source match checksums/v$version.sha256"
 }
 
+names_this_repository() {
+  local repository=$1 named
+  named=$(sed -n 's|^repository = "https://github.com/\([^"]*\)"$|\1|p' Cargo.toml)
+  [ "$named" = "$repository" ] \
+    || die "Cargo.toml's repository names \`$named\`, not \`$repository\`: cargo binstall and crates.io would send users there"
+  # shellcheck disable=SC2016 # the text to find holds a literal ${…}
+  named=$(sed -n 's|^repository=${ASC_JWT_REPOSITORY:-\(.*\)}$|\1|p' scripts/get-asc-jwt.sh)
+  [ "$named" = "$repository" ] \
+    || die "scripts/get-asc-jwt.sh installs from \`$named\` by default, not \`$repository\`"
+  echo "release.sh: Cargo.toml and get-asc-jwt.sh name $repository"
+}
+
 usage() { die "usage: release.sh $1 (see the comment at the top of scripts/release.sh)"; }
 command=${1:-}
 [ $# = 0 ] || shift
@@ -115,5 +134,6 @@ case "$command/$#" in
   source-digest/1) source_digest "$1" ;;
   checksum-file/3) checksum_file "$@" ;;
   check/3) check "$@" ;;
-  *) usage "targets | asset TARGET | source-digest DIR | checksum-file VERSION ASSETS SOURCE_DIR | check VERSION ASSETS SOURCE_DIR" ;;
+  names-this-repository/1) names_this_repository "$1" ;;
+  *) usage "targets | asset TARGET | source-digest DIR | checksum-file VERSION ASSETS SOURCE_DIR | check VERSION ASSETS SOURCE_DIR | names-this-repository OWNER/NAME" ;;
 esac

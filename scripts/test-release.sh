@@ -58,6 +58,16 @@ expect "release.sh check (the publish job): assets and source match the committe
   bash "$rel/scripts/release.sh" check "$version" "$assets" "$rel"
 echo "  checksum file:" && sed 's/^/    /' "$rel/checksums/v$version.sha256"
 
+cp -r "$assets" "$work/assets-tampered"
+echo "tampered" >>"$work/assets-tampered/$asset"
+tampered_check=$(bash "$rel/scripts/release.sh" check "$version" "$work/assets-tampered" "$rel" 2>&1) && status=0 || status=$?
+expect "release.sh check (the publish job) refuses a draft asset that is not the one built" \
+  bash -c "[ $status = 1 ] && grep -q 'differ from checksums' <<<'$tampered_check'"
+expect "release.sh names-this-repository: Cargo.toml and get-asc-jwt.sh name org/asc-jwt-action" \
+  bash "$rel/scripts/release.sh" names-this-repository org/asc-jwt-action
+expect "... and a release from any other repository is stopped until they name it" \
+  bash -c "! (cd '$rel' && bash scripts/release.sh names-this-repository someone/asc-jwt-action 2>/dev/null)"
+
 # Two later commits: one that changes only the README, one that changes a source file.
 echo "<!-- a later docs change -->" >>"$rel/README.md"
 commit "docs only"
@@ -94,12 +104,16 @@ checkout "$later_sha" "$later_sha"
 # Stand-ins that record their arguments: a cargo (build decisions without a build) and a
 # curl (URL decisions without any connection).
 mkdir -p "$work/fake-cargo" "$work/fake-curl"
+# (install.sh builds under `env -i`, so the cargo stand-in cannot be told where to log:
+# it logs beside its target folder, in the case's RUNNER_TEMP.)
 cat >"$work/fake-cargo/cargo" <<'SH'
 #!/usr/bin/env bash
-echo "$PWD: $*" >>"$FAKE_LOG"
+args="$*"
 dir=""
 while [ $# -gt 0 ]; do [ "$1" = --target-dir ] && dir=$2; shift; done
-mkdir -p "$dir/release" && printf '#!/bin/sh\necho built-by-fake-cargo\n' >"$dir/release/asc-jwt" && chmod +x "$dir/release/asc-jwt"
+mkdir -p "$dir/release"
+echo "$PWD: $args" >>"$dir/../../cargo.log"
+printf '#!/bin/sh\necho built-by-fake-cargo\n' >"$dir/release/asc-jwt" && chmod +x "$dir/release/asc-jwt"
 SH
 cat >"$work/fake-curl/curl" <<'SH'
 #!/usr/bin/env bash
@@ -153,10 +167,24 @@ install docs "$actions/$docs_sha"
 expect "a later commit that changed only the README ($docs_sha): still the release binary" \
   log_has docs "downloaded and verified"
 
+# Git Bash's sha256sum writes `<hash> *<path>`: the source digest must not change for it.
+mkdir -p "$work/msys-tools"
+printf '#!/usr/bin/env bash\n%s "$@" | sed "s/^\\([0-9a-f]\\{64\\}\\)  /\\1 */"\n' "$(command -v sha256sum)" \
+  >"$work/msys-tools/sha256sum"
+chmod +x "$work/msys-tools/sha256sum"
+install msys "$actions/$major" PATH="$work/msys-tools:$PATH"
+expect "with Git Bash's sha256sum (\`<hash> *<path>\`): the same source digest, so the release binary" \
+  bash -c "[ \"\$('$work/msys-tools/sha256sum' Cargo.toml | cut -c65-66)\" = ' *' ] && grep -q 'downloaded and verified' '$work/msys/log'"
+action=$(copy_action rosetta "v$version")
+sed -i "/ asc-jwt-aarch64-apple-darwin\$/d" "$action/checksums/v$version.sha256"
+install rosetta "$action" RUNNER_OS=macOS RUNNER_ARCH=ARM64
+expect "an arm64 Mac with no arm64 build in the release: the x86_64 build (Rosetta), verified, with a warning" \
+  bash -c "grep -q 'no arm64 macOS build' '$work/rosetta/log' && grep -q 'asc-jwt-x86_64-apple-darwin' '$work/rosetta/log' && grep -q 'downloaded and verified' '$work/rosetta/log'"
+
 echo "== install.sh: a source that is not the release's is built"
 install later "$actions/$later_sha" PATH="$fake_cargo"
 expect "a later commit with a changed source file ($later_sha): built, not downloaded" \
-  bash -c "grep -q \"building from source: the action's source differs from the source release $version was built from\" '$work/later/log' && ! grep -q downloading '$work/later/log' && grep -q -- '--release --locked' '$work/later/fake.log'"
+  bash -c "grep -q \"building from source: the action's source differs from the source release $version was built from\" '$work/later/log' && ! grep -q downloading '$work/later/log' && grep -q -- '--release --locked' '$work/later/temp/cargo.log'"
 action=$(copy_action wrong-digest "v$version")
 sed -i "s/^# source-sha256 .*/# source-sha256 $(printf '0%.0s' $(seq 64))/" "$action/checksums/v$version.sha256"
 install wrong-digest "$action" PATH="$fake_cargo"
@@ -207,6 +235,13 @@ expect "the swapped entry is detected on the next use and downloaded again" \
   bash -c "grep -q 'does not match checksums' '$work/recache/log' && grep -q 'downloaded and verified' '$work/recache/log' && [ ! -e '$work/swapped-ran' ]"
 unset TOOL_CACHE
 
+mkdir -p "$work/open-cache/asc-jwt/$version/$target"
+cp "$host_bin" "$work/open-cache/asc-jwt/$version/$target/$asset"
+chmod 0777 "$work/open-cache/asc-jwt"
+install open-cache "$actions/$major" RUNNER_TOOL_CACHE="$work/open-cache"
+expect "a tool-cache folder others can write in is neither read nor written: downloaded" \
+  bash -c "grep -q 'not a private, regular file' '$work/open-cache/log' && grep -q 'downloaded and verified' '$work/open-cache/log'"
+
 echo "== install.sh: the test-only release URL is loopback and nothing else"
 for url in "http://127.0.0.1:1@192.0.2.2:18090" "https://example.com" "http://localhost:8080" \
   "http://127.0.0.1:8080/x?y=1" "http://127.0.0.1:8080#x" "http://127.0.0.1.example.com:80" \
@@ -232,12 +267,19 @@ printf '#!/bin/sh\ntouch %s\nexec "$@"\n' "$marker" >"$work/hostile/wrapper"
 chmod +x "$work/hostile/wrapper"
 printf '[build]\nrustc-wrapper = "%s"\n' "$work/hostile/wrapper" >"$work/hostile/workspace/.cargo/config.toml"
 printf '[toolchain]\nchannel = "no-such-toolchain"\n' >"$work/hostile/workspace/rust-toolchain.toml"
+# gcc runs the `as` and `ld` it finds on COMPILER_PATH first.
+mkdir -p "$work/hostile/tools"
+for tool in as ld; do
+  printf '#!/bin/sh\ntouch %s\nexec %s "$@"\n' "$marker" "$(command -v "$tool")" >"$work/hostile/tools/$tool"
+  chmod +x "$work/hostile/tools/$tool"
+done
 start=$(ms)
 install hostile "$actions/$later_sha" RUSTC_WRAPPER="$work/hostile/wrapper" \
   CARGO_BUILD_RUSTC_WRAPPER="$work/hostile/wrapper" RUSTUP_TOOLCHAIN=no-such-toolchain \
-  RUSTFLAGS="--cfg planted" CC="$work/hostile/wrapper"
+  RUSTFLAGS="--cfg planted" CC="$work/hostile/wrapper" CC_x86_64-unknown-linux-gnu="$work/hostile/wrapper" \
+  CFLAGS="-B$work/hostile/tools" COMPILER_PATH="$work/hostile/tools"
 build_ms=$(($(ms) - start))
-expect "built from the action's folder: .cargo/config.toml, rust-toolchain.toml, RUSTC_WRAPPER, RUSTUP_TOOLCHAIN, CC of the workspace and job ignored" \
+expect "built from the action's folder: the workspace's .cargo/config.toml and rust-toolchain.toml, and RUSTC_WRAPPER, RUSTUP_TOOLCHAIN, RUSTFLAGS, CC, CC_<target>, CFLAGS, COMPILER_PATH, all ignored" \
   bash -c "[ $status = 0 ] && [ ! -e '$marker' ] && [ \"\$('$(installed hostile)' --version)\" = 'asc-jwt $version' ]"
 [ "$status" = 0 ] || tail -n 20 "$work/hostile/log"
 
@@ -288,6 +330,12 @@ cp -r "$srv/good/raw/v$version" "$srv/tampered/raw/"
 get get-tampered tampered "$version"
 expect "get-asc-jwt.sh with a tampered asset: fails, installs nothing, runs nothing" \
   bash -c "[ $status = 1 ] && grep -q 'does not match' '$work/get-tampered/log' && [ ! -e '$work/get-tampered/bin/asc-jwt' ] && [ ! -e '$work/tampered-ran' ]"
+mkdir -p "$work/get-multiline"
+env -i PATH="$work/fake-curl:$PATH" HOME="$work/get-multiline" FAKE_LOG="$work/get-multiline/fake.log" \
+  ASC_JWT_TEST_RELEASE_URL="http://127.0.0.1:1"$'\n'"http://192.0.2.2:9" \
+  sh scripts/get-asc-jwt.sh "$version" "$work/get-multiline/bin" >"$work/get-multiline/log" 2>&1 && status=0 || status=$?
+expect "get-asc-jwt.sh refuses a test URL of two lines, one of them loopback, before any connection" \
+  bash -c "[ $status = 1 ] && grep -q 'for tests only' '$work/get-multiline/log' && [ ! -s '$work/get-multiline/fake.log' ]"
 get get-unknown good 9.9.9
 expect "get-asc-jwt.sh with a version that has no release: fails, installs nothing" \
   bash -c "[ $status = 1 ] && [ ! -e '$work/get-unknown/bin/asc-jwt' ]"
