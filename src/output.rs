@@ -305,6 +305,14 @@ mod tests {
     }
 
     #[test]
+    fn dotenv_values_stay_one_line_and_plain_paths_stay_bare() {
+        assert_eq!(dotenv("/tmp/keys/AuthKey_A.p8"), "/tmp/keys/AuthKey_A.p8");
+        assert_eq!(dotenv("/tmp/a b"), "'/tmp/a b'");
+        assert_eq!(dotenv("/tmp/it's"), "'/tmp/it'\\''s'");
+        assert_eq!(dotenv("/k\nNODE_OPTIONS=x"), "'/k\\nNODE_OPTIONS=x'");
+    }
+
+    #[test]
     fn field_lists_name_the_optional_fields_and_when() {
         assert_eq!(
             field_list(Format::Dotenv, "`", ", "),
