@@ -54,7 +54,8 @@ pub fn key_id(value: &str) -> Result<String, String> {
         .map(|id| id.trim_end_matches(".p8"));
     if let Some(id) = from_file_name.filter(|id| is_key_id(id)) {
         return Err(format!(
-            "is `AuthKey_{id}`: that is the file name; the key ID is {id}, so set it to `{id}`"
+            "starts with `AuthKey_`: that is the file name; the key ID is {id}, so set it \
+             to `{id}`"
         ));
     }
     if looks_like_key(value) {
@@ -87,7 +88,7 @@ pub fn looks_like_key(value: &str) -> bool {
         || (value.chars().count() >= 40
             && value
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+/=_-\\ \r\n".contains(c)))
+                .all(|c| c.is_ascii_alphanumeric() || "+/= \r\n".contains(c)))
 }
 
 /// Strips one matching pair of `"` or `'` around the whole value, as a `.env` file has
@@ -343,6 +344,42 @@ mod tests {
         ] {
             assert!(test_base_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn key_ids_are_ten_letters_and_digits_in_capitals() {
+        assert_eq!(key_id("abcde12345"), Ok("ABCDE12345".into()));
+        assert!(
+            key_id("ABCDE1234")
+                .unwrap_err()
+                .contains("9 characters long")
+        );
+        let file_name = key_id("AuthKey_ABCDE12345.p8").unwrap_err();
+        assert!(
+            file_name.contains("the key ID is ABCDE12345"),
+            "{file_name}"
+        );
+        let long = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
+        let pasted = key_id(long).unwrap_err();
+        assert!(pasted.contains("looks like the private key") && !pasted.contains(&long[..16]));
+    }
+
+    #[test]
+    fn one_pair_of_matching_quotes_is_removed() {
+        assert_eq!(unquote("\"a b\""), "a b");
+        assert_eq!(unquote("' x '"), "x");
+        assert_eq!(unquote("\"a'"), "\"a'");
+        assert_eq!(unquote("''a''"), "'a'");
+    }
+
+    #[test]
+    fn a_uuid_with_extra_characters_is_not_taken_for_a_key() {
+        let long = format!("{ISSUER}-abc");
+        assert!(
+            uuid_shape(&long)
+                .unwrap_err()
+                .contains("not shaped like a UUID")
+        );
     }
 
     #[test]

@@ -161,7 +161,7 @@ const CASES: &[Case] = &[
         configured: true,
         env: &[("ASC_KEY_ID", "AuthKey_ABCDE12345")],
         stderr: &[
-            "error: ASC_KEY_ID (input key-id) is `AuthKey_ABCDE12345`: that is the file name; the key ID is ABCDE12345",
+            "error: ASC_KEY_ID (input key-id) starts with `AuthKey_`: that is the file name; the key ID is ABCDE12345",
         ],
     },
     Case {
