@@ -71,6 +71,9 @@ pub struct Invalid {
     /// In the order of the settings table.
     pub problems: Vec<Problem>,
     pub warnings: Vec<String>,
+    /// Settings whose problem is told in another's message (e.g. two swapped values),
+    /// so that they are neither parsed nor reported again.
+    pub reported_with: Vec<Var>,
 }
 
 impl Invalid {
@@ -82,7 +85,7 @@ impl Invalid {
     /// Whether a problem was already found with `var`, so that its absence is not
     /// reported again as "not set", nor checked against other settings.
     fn failed(&self, var: Var) -> bool {
-        self.problems.iter().any(|p| p.var == var)
+        self.problems.iter().any(|p| p.var == var) || self.reported_with.contains(&var)
     }
 
     fn take<T>(&mut self, var: Var, result: Result<T, String>) -> Option<T> {
@@ -139,7 +142,9 @@ pub struct Settings {
 /// Reads and validates every setting in `env`.
 pub fn check(env: &Env) -> Result<Settings, Invalid> {
     let mut found = Invalid::default();
-    let low = parse(&read_raw(env, &mut found), &mut found);
+    let raw = read_raw(env, &mut found);
+    swapped_ids(&raw, &mut found);
+    let low = parse(&raw, &mut found);
     let spec = token_spec(&low, &mut found);
     let github = GithubFiles {
         output: env.get_os("GITHUB_OUTPUT").map(PathBuf::from),
@@ -147,9 +152,7 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
         path: env.get_os("GITHUB_PATH").map(PathBuf::from),
     };
     let format = found.or(Var::Format, low.format, Format::Text);
-    if format == Some(Format::Github) && github.output.is_none() {
-        found.problem(Var::GithubOutput, GITHUB_OUTPUT_UNSET);
-    }
+    format_needs(format, &low, &github, &mut found);
     if low.add_to_path && github.path.is_none() {
         let warning = format!("{} {ADD_TO_PATH_OUTSIDE}", Var::AddToPath);
         found.warnings.push(warning);
@@ -166,7 +169,7 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
         .map(|s| crate::apple::base_url(s.api).to_owned());
     let api_base_url = low.api_base_url.clone().or(base_url);
     let key = key_source(&low, env, &mut found);
-    let mismatched_file_id = mismatched_file_id(key.as_ref(), &low, &mut found);
+    let mismatched_file_id = mismatched_file_id(key.as_ref(), &low);
     found.problems.sort_by_key(|p| p.var as usize);
     match (spec, key, format, clock, api_base_url) {
         (Some(spec), Some((key, key_var)), Some(format), Some(clock), Some(api_base_url))
@@ -191,14 +194,34 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
     }
 }
 
+/// What a format needs of the other settings: `github` its output file, `dotenv` a key
+/// folder it can print as one word.
+fn format_needs(format: Option<Format>, low: &Low, github: &GithubFiles, found: &mut Invalid) {
+    if format == Some(Format::Github) && github.output.is_none() {
+        found.problem(Var::GithubOutput, GITHUB_OUTPUT_UNSET);
+    }
+    let spaced_dir = low
+        .key_dir
+        .as_deref()
+        .is_some_and(|d| d.contains(char::is_whitespace));
+    if format == Some(Format::Dotenv) && spaced_dir {
+        found.problem(Var::KeyDir, SPACE_IN_DOTENV);
+    }
+}
+
 const GITHUB_OUTPUT_UNSET: &str = "is not set, but ASC_FORMAT is `github`: that format only \
                                    works inside a GitHub Actions step; use `text`, `json` or \
                                    `dotenv` elsewhere";
+/// `export $(asc-jwt)` splits its output at white space, quotes or not: a space in the
+/// key path could start a variable of its own.
+const SPACE_IN_DOTENV: &str = "has white space, which the `dotenv` format cannot carry safely \
+                               (`export $(asc-jwt)` splits at it): choose a folder without \
+                               spaces, or ASC_FORMAT `json`";
 const ADD_TO_PATH_OUTSIDE: &str = "is `true`, but GITHUB_PATH is not set: it only has an effect \
                                    inside GitHub Actions";
 
-/// The `ASC_*` values as envy reads them into the table's struct: trimmed, blank ones
-/// dropped, those that are not UTF-8 reported.
+/// The `ASC_*` values as envy reads them into the table's struct: trimmed and unquoted,
+/// blank ones dropped, those that are not UTF-8 reported.
 ///
 /// envy is the thin layer here on purpose: it maps each `ASC_*` name onto the table's
 /// field and rejects nothing (every field is an optional string), because a typed field
@@ -210,7 +233,10 @@ fn read_raw(env: &Env, found: &mut Invalid) -> Raw {
         match env.get_os(setting.env).map(|v| v.to_str()) {
             None => {}
             Some(None) => found.problem(setting.var, NOT_UTF8),
-            Some(Some(value)) => pairs.push((setting.env.to_owned(), value.trim().to_owned())),
+            Some(Some(value)) => {
+                let value = values::unquote(value.trim());
+                pairs.push((setting.env.to_owned(), value.to_owned()));
+            }
         }
     }
     envy::prefixed("ASC_")
@@ -218,12 +244,29 @@ fn read_raw(env: &Env, found: &mut Invalid) -> Raw {
         .unwrap_or_else(|_| Raw::default())
 }
 
+/// A UUID as the key ID and a key ID as the issuer ID: one problem, not two unrelated ones.
+fn swapped_ids(raw: &Raw, found: &mut Invalid) {
+    let (Some(key_id), Some(issuer_id)) = (raw.key_id.as_deref(), raw.issuer_id.as_deref()) else {
+        return;
+    };
+    if values::uuid_shape(key_id).is_ok() && values::is_key_id(issuer_id) {
+        found.problem(Var::KeyId, SWAPPED);
+        found.reported_with.push(Var::IssuerId);
+    }
+}
+
+const SWAPPED: &str = "and ASC_ISSUER_ID (input issuer-id) look swapped: the key ID is the 10 \
+                       letters and digits, the issuer ID the 8-4-4-4-12 hex digits; exchange \
+                       their values";
 const NOT_UTF8: &str = "is not valid UTF-8 text: expected plain text";
 
 /// Runs each setting's parser on its value.
 fn parse(raw: &Raw, found: &mut Invalid) -> Low {
     let mut low = Low::default();
     for setting in SETTINGS {
+        if found.failed(setting.var) {
+            continue;
+        }
         if let Some(value) = raw.get(setting.var) {
             let result = (setting.parse)(value, &mut low);
             found.take(setting.var, result);
@@ -236,20 +279,21 @@ fn parse(raw: &Raw, found: &mut Invalid) -> Low {
 /// scope. `None` when any of them is wrong (the problems are in `found`).
 fn token_spec(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
     let key_id = low.key_id.clone();
-    match &key_id {
-        Some(id) if id.len() != 10 => found.warnings.push(format!(
-            "{} is {} characters long; Apple's key IDs have 10, check that it is the key ID",
-            Var::KeyId,
-            id.len()
-        )),
-        None if !found.failed(Var::KeyId) => found.problem(Var::KeyId, KEY_ID_UNSET),
-        _ => {}
+    if key_id.is_none() && !found.failed(Var::KeyId) {
+        found.problem(Var::KeyId, KEY_ID_UNSET);
     }
     let key_type = found.or(Var::KeyType, low.key_type, KeyType::Team);
-    let issuer_id = key_type.and_then(|kt| {
-        let result = issuer_id(low.issuer_id.as_deref(), kt);
-        found.take(Var::IssuerId, result)
-    });
+    let issuer_id = match (key_type, low.issuer_id.as_deref()) {
+        _ if found.failed(Var::IssuerId) => None,
+        (Some(kt), value) => found.take(Var::IssuerId, issuer_id(value, kt)),
+        // With the key type unknown, the issuer ID's own shape can still be checked.
+        (None, Some(value)) => {
+            let shape = values::uuid_shape(value);
+            found.take(Var::IssuerId, shape);
+            None
+        }
+        (None, None) => None,
+    };
     let scope = (!found.failed(Var::Scope)).then(|| low.scope.clone());
     let duration = match (&scope, found.or(Var::Duration, low.duration, MAX_DURATION)) {
         (Some(scope), Some(seconds)) => {
@@ -274,7 +318,10 @@ const KEY_ID_UNSET: &str = "is not set: expected the key ID shown next to the ke
 fn issuer_id(value: Option<&str>, key_type: KeyType) -> Result<Option<String>, String> {
     match (key_type, value) {
         (KeyType::Team, None) => Err("is not set: team keys need the issuer ID shown above the \
-                                      key list in App Store Connect (8-4-4-4-12 hex digits)"
+                                      key list in App Store Connect (8-4-4-4-12 hex digits); \
+                                      for an individual key (made in your user profile) set \
+                                      ASC_KEY_TYPE=individual (input key-type: individual) \
+                                      instead"
             .into()),
         (KeyType::Team, Some(value)) => {
             values::uuid_shape(value)?;
@@ -347,27 +394,18 @@ pub fn expand_home(path: &str, env: &Env) -> PathBuf {
 }
 
 /// Apple names the file `AuthKey_<KEY ID>.p8`; a different ID there is a classic 401,
-/// worth a warning now and a line in the diagnosis if Apple refuses.
-fn mismatched_file_id(
-    key: Option<&(KeySource, Var)>,
-    low: &Low,
-    found: &mut Invalid,
-) -> Option<String> {
+/// worth a warning once the file is read (`load`) and a line in the diagnosis if Apple
+/// refuses.
+fn mismatched_file_id(key: Option<&(KeySource, Var)>, low: &Low) -> Option<String> {
     let Some((KeySource::File(path), _)) = key else {
         return None;
     };
     let key_id = low.key_id.as_deref()?;
     let name = path.file_name()?.to_str()?;
     let id_in_name = name.strip_prefix("AuthKey_")?.strip_suffix(".p8")?;
-    if id_in_name == key_id {
+    if id_in_name.eq_ignore_ascii_case(key_id) {
         return None;
     }
-    found.warnings.push(format!(
-        "the key file is named for key ID `{}` but {} is `{key_id}`: Apple answers 401 \
-         when the key ID does not belong to the key",
-        values::shown(id_in_name).trim_matches('`'),
-        Var::KeyId,
-    ));
     Some(id_in_name.to_owned())
 }
 

@@ -122,7 +122,7 @@ impl fmt::Display for Error {
             Error::Open { name, path, source } => write!(
                 f,
                 "cannot open {name} `{}` for appending: {source}",
-                path.display()
+                keyfile::shown(path)
             ),
             Error::Output(source) => write!(f, "cannot write output: {source}"),
             Error::NoProgramFolder => {

@@ -24,7 +24,12 @@ impl Log {
 
     fn line(&self, out: &mut dyn Write, level: &str, message: &str) -> io::Result<()> {
         match self.github {
-            true => writeln!(out, "::{level} title=asc-jwt::{}", escape_data(message)),
+            true => writeln!(
+                out,
+                "::{level} title={}::{}",
+                escape_property("asc-jwt"),
+                escape_data(message)
+            ),
             false => writeln!(out, "{level}: {message}"),
         }
     }
@@ -36,6 +41,11 @@ pub fn escape_data(message: &str) -> String {
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value, which also ends at `:` and `,`.
+pub fn escape_property(value: &str) -> String {
+    escape_data(value).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// One `::add-mask::` line per secret, in the order given.
@@ -87,6 +97,7 @@ mod tests {
     #[test]
     fn workflow_command_data_is_escaped() {
         assert_eq!(escape_data("50%\r\nnext"), "50%25%0D%0Anext");
+        assert_eq!(escape_property("a:b,c\n"), "a%3Ab%2Cc%0A");
     }
 
     #[test]

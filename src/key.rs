@@ -54,6 +54,9 @@ pub enum KeyError {
     WrongAlgorithm(String),
     /// Looks like the right thing but is damaged.
     Malformed(&'static str),
+    /// The start of a key whose end is missing: a PEM without its END line, or DER
+    /// shorter than its own length says.
+    CutShort,
 }
 
 impl fmt::Display for KeyError {
@@ -65,6 +68,10 @@ impl fmt::Display for KeyError {
             KeyError::WrongKind(what) => write!(f, "holds {what}; {EXPECTED}"),
             KeyError::WrongAlgorithm(what) => write!(f, "holds {what}; {EXPECTED}"),
             KeyError::Malformed(why) => write!(f, "is damaged ({why}); {EXPECTED}"),
+            KeyError::CutShort => f.write_str(
+                "is incomplete, its end is missing; the key looks cut short: copy the whole \
+                 secret again, from `-----BEGIN PRIVATE KEY-----` to `-----END PRIVATE KEY-----`",
+            ),
         }
     }
 }
@@ -82,10 +89,14 @@ pub fn parse(input: &[u8]) -> Result<P256Key, KeyError> {
     if contains(text, b"-----BEGIN") {
         return from_pem(text);
     }
-    let decoded = decode_base64(text).ok_or(KeyError::Unrecognized)?;
+    let Some(decoded) = decode_base64(text) else {
+        return Err(cut_base64(text));
+    };
     let inner = unquote(trim(&decoded));
     if contains(inner, b"-----BEGIN") {
         from_pem(inner)
+    } else if der_cut_short(&decoded) {
+        Err(KeyError::CutShort)
     } else if decoded.first() == Some(&0x30) {
         from_der(&decoded)
     } else {
@@ -131,12 +142,41 @@ fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
     GeneralPurpose::new(alphabet, lenient).decode(&compact).ok()
 }
 
+/// Base64 that does not decode may be a whole key's base64 cut at a length no base64 can
+/// have: decoded up to its last whole group, a key's start shows it was cut.
+fn cut_base64(text: &[u8]) -> KeyError {
+    let compact: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let whole = &compact[..compact.len() - compact.len() % 4];
+    match decode_base64(whole) {
+        Some(der) if der_cut_short(&der) => KeyError::CutShort,
+        _ => KeyError::Unrecognized,
+    }
+}
+
+/// A DER SEQUENCE whose length header promises more bytes than there are.
+fn der_cut_short(der: &[u8]) -> bool {
+    let declared = match der {
+        [0x30, short, ..] if *short < 0x80 => usize::from(*short) + 2,
+        [0x30, 0x81, length, ..] => usize::from(*length) + 3,
+        [0x30, 0x82, high, low, ..] => usize::from(*high) * 256 + usize::from(*low) + 4,
+        _ => return false,
+    };
+    declared > der.len()
+}
+
 fn from_pem(text: &[u8]) -> Result<P256Key, KeyError> {
     // Secret stores often keep newlines as the two characters `\n`.
     let text = String::from_utf8_lossy(text)
         .replace("\\r\\n", "\n")
         .replace("\\n", "\n")
         .replace("\r\n", "\n");
+    if !text.contains("-----END") {
+        return Err(KeyError::CutShort);
+    }
     let blocks = pem::parse_many(text.as_bytes())
         .map_err(|_| KeyError::Malformed("its PEM armour or base64 body is broken"))?;
     // `openssl ecparam -genkey` writes an EC PARAMETERS block before the key.
@@ -357,10 +397,23 @@ mod tests {
         for input in ["", "hello world", "%%%", "AAAA"] {
             assert!(parse(input.as_bytes()).is_err(), "{input}");
         }
-        let truncated = &fixture("test-only-p256.p8")[..150];
-        assert!(matches!(
-            parse(truncated.as_bytes()),
-            Err(KeyError::Malformed(_))
-        ));
+    }
+
+    #[test]
+    fn a_key_cut_short_is_called_so() {
+        let pem = fixture("test-only-p256.p8");
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        for cut in [
+            &pem[..150],
+            &body[..100],
+            &body[..101],
+            &body[..body.len() - 8],
+        ] {
+            assert!(
+                matches!(parse(cut.as_bytes()), Err(KeyError::CutShort)),
+                "{}",
+                cut.len()
+            );
+        }
     }
 }

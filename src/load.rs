@@ -19,8 +19,18 @@ pub struct Config {
 }
 
 /// Reads the key file and resolves the key folder; their problems, if any, as `Invalid`.
-pub fn load(settings: Settings, env: &Env) -> Result<Config, Invalid> {
+pub fn load(mut settings: Settings, env: &Env) -> Result<Config, Invalid> {
     let key = settings.key.load();
+    // Said only once the file was read: for a missing file, "cannot be read" is the news.
+    if let (Ok(_), Some(id_in_name)) = (&key, &settings.mismatched_file_id) {
+        settings.warnings.push(format!(
+            "the key file is named for key ID `{}` but {} is `{}`: Apple answers 401 \
+             when the key ID does not belong to the key",
+            crate::values::shown(id_in_name).trim_matches('`'),
+            Var::KeyId,
+            settings.spec.key_id,
+        ));
+    }
     let key_files = settings
         .key_files
         .clone()
@@ -34,6 +44,7 @@ pub fn load(settings: Settings, env: &Env) -> Result<Config, Invalid> {
         (key, key_files) => Err(Invalid {
             problems: key.err().into_iter().chain(key_files.err()).collect(),
             warnings: settings.warnings,
+            ..Invalid::default()
         }),
     }
 }
@@ -57,13 +68,28 @@ impl KeySource {
                     .into(),
             ),
             false => problem(format!(
-                "is `{}`, which cannot be read ({}): expected the path of the `.p8` file",
-                path.display(),
+                "{}, which cannot be read ({}): expected the path of the `.p8` file",
+                shown(path),
                 io_reason(&err)
             )),
         })?;
-        key::parse(&bytes)
-            .map_err(|err| problem(format!("is `{}`, whose content {err}", path.display())))
+        key::parse(&bytes).map_err(|err| problem(format!("{}, whose content {err}", shown(path))))
+    }
+}
+
+/// `is `path`` for a short, plain path; otherwise words that quote nothing, since a long
+/// value or one with spaces may be key material pasted into the wrong field.
+fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let plain = text.chars().count() <= 120
+        && !text.chars().any(char::is_control)
+        && !text.contains("-----")
+        && !text
+            .split([' ', '/', '\\'])
+            .any(|part| part.chars().count() >= 32);
+    match plain {
+        true => format!("is `{text}`"),
+        false => "has a value (not shown here)".into(),
     }
 }
 

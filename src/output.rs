@@ -203,7 +203,7 @@ pub fn emit(
         }
         Format::Dotenv => {
             let lines: String = named
-                .filter_map(|(name, value)| Some(format!("{name}={}\n", text(&value?))))
+                .filter_map(|(name, value)| Some(format!("{name}={}\n", dotenv(&text(&value?)))))
                 .collect();
             stdout.write_all(lines.as_bytes())?;
         }
@@ -211,6 +211,25 @@ pub fn emit(
     }
     stdout.flush()?;
     writeln!(stderr, "{}", summary(report))
+}
+
+/// A dotenv value that stays one word on one line: as is when plain, otherwise in single
+/// quotes with control characters escaped, so neither `export $(asc-jwt)` nor a GitLab
+/// dotenv report can read a second variable out of it.
+fn dotenv(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.:/+=@,".contains(c);
+    if value.chars().all(plain) {
+        return value.to_owned();
+    }
+    let escaped: String = value
+        .chars()
+        .map(|c| match c {
+            '\'' => "'\\''".to_owned(),
+            c if c.is_control() || c.is_whitespace() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("'{escaped}'")
 }
 
 /// The one human line: what was minted and until when, and what was written; never the
@@ -223,18 +242,21 @@ pub fn summary(report: &Report<'_>) -> String {
         ..
     } = *report;
     let mut line = format!(
-        "asc-jwt: minted a {} key token for key ID {} (api {}, lifetime {} s), expires {}",
-        spec.key_type.name(),
+        "asc-jwt: minted {} key token for key ID {} (api {}, lifetime {} s), expires {}",
+        match spec.key_type {
+            crate::token::KeyType::Team => "a team",
+            crate::token::KeyType::Individual => "an individual",
+        },
         spec.key_id,
         spec.api.name(),
         spec.duration,
         rfc3339(minted.expires_at)
     );
     if let Some(path) = &written.key_path {
-        line += &format!("; key file {}", path.display());
+        line += &format!("; key file {}", crate::keyfile::shown(path));
     }
     if let Some(path) = &written.fastlane_json_path {
-        line += &format!("; fastlane JSON {}", path.display());
+        line += &format!("; fastlane JSON {}", crate::keyfile::shown(path));
     }
     line
 }
@@ -280,6 +302,14 @@ mod tests {
         for field in FIELDS {
             assert!(field.json.or(field.dotenv).or(field.github).is_some());
         }
+    }
+
+    #[test]
+    fn dotenv_values_stay_one_line_and_plain_paths_stay_bare() {
+        assert_eq!(dotenv("/tmp/keys/AuthKey_A.p8"), "/tmp/keys/AuthKey_A.p8");
+        assert_eq!(dotenv("/tmp/a b"), "'/tmp/a b'");
+        assert_eq!(dotenv("/tmp/it's"), "'/tmp/it'\\''s'");
+        assert_eq!(dotenv("/k\nNODE_OPTIONS=x"), "'/k\\nNODE_OPTIONS=x'");
     }
 
     #[test]

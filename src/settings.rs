@@ -141,8 +141,8 @@ macro_rules! settings {
 settings! {
     KeyId key_id {
         env: "ASC_KEY_ID", input: Some("key-id"), section: Section::Token, unset: Unset::Required,
-        help: "key ID, goes in the header's `kid`; ASCII letters and digits (a length other \
-               than 10 is warned about)",
+        help: "key ID, goes in the header's `kid`; exactly 10 ASCII letters and digits, \
+               lower case is upper-cased",
         parse: |v, low| set(&mut low.key_id, values::key_id(v).map(Some)),
     }
     IssuerId issuer_id {
@@ -207,7 +207,7 @@ settings! {
                             `~/.appstoreconnect/private_keys` elsewhere (a folder altool \
                             searches)"),
         help: "`<dir>`, created 0700; files are 0600",
-        parse: |v, low| set(&mut low.key_dir, Ok(Some(v.to_owned()))),
+        parse: |v, low| set(&mut low.key_dir, values::plain_path(v).map(Some)),
     }
     KeyFileOverwrite key_file_overwrite {
         env: "ASC_KEY_FILE_OVERWRITE", input: Some("key-file-overwrite"),
@@ -375,8 +375,8 @@ Usage: asc-jwt            print a token, configured by the variables below
        asc-jwt --help     print this help
        asc-jwt --version  print the version
 
-Variables (action input in brackets; surrounding white space is trimmed and an empty
-value counts as unset):
+Variables (action input in brackets; surrounding white space and one pair of matching
+quotes are removed, and an empty value counts as unset):
 ";
 
 const HELP_KEY_FILES: &str = "\

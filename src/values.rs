@@ -43,20 +43,87 @@ pub fn shown(value: &str) -> String {
     }
 }
 
+/// Apple's key IDs are 10 capital letters and digits; a lower-case one is upper-cased
+/// (Apple shows them in capitals). Nothing but a file name's ID is ever quoted back, since
+/// a long value may be the key pasted into the wrong field.
 pub fn key_id(value: &str) -> Result<String, String> {
+    const EXPECTED: &str = "expected the 10 letters and digits shown next to the key in App \
+                            Store Connect, e.g. `2X9R4HXF34`";
+    let from_file_name = value
+        .strip_prefix("AuthKey_")
+        .map(|id| id.trim_end_matches(".p8"));
+    if let Some(id) = from_file_name.filter(|id| is_key_id(id)) {
+        return Err(format!(
+            "starts with `AuthKey_`: that is the file name; the key ID is {id}, so set it \
+             to `{id}`"
+        ));
+    }
+    if looks_like_key(value) {
+        return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
+    }
     if let Some(position) = value.chars().position(|c| !c.is_ascii_alphanumeric()) {
         return Err(format!(
-            "must contain only ASCII letters and digits, but character {} is not one \
-             (expected a key ID such as `2X9R4HXF34`)",
+            "must contain only ASCII letters and digits, but character {} is not one; {EXPECTED}",
             position + 1
         ));
     }
-    Ok(value.to_owned())
+    if value.len() != 10 {
+        return Err(format!("is {} characters long: {EXPECTED}", value.len()));
+    }
+    Ok(value.to_ascii_uppercase())
+}
+
+/// Exactly what Apple's key IDs look like, in any case.
+pub fn is_key_id(value: &str) -> bool {
+    value.len() == 10 && value.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+pub const LOOKS_LIKE_THE_KEY: &str = "looks like the private key (it is not shown here): put the \
+                                      key in ASC_PRIVATE_KEY (input private-key), and revoke it \
+                                      in App Store Connect if this value was logged";
+
+/// PEM armour, or a run of base64 longer than any ID: the key pasted into the wrong field.
+pub fn looks_like_key(value: &str) -> bool {
+    value.contains("-----")
+        || (value.chars().count() >= 40
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+/= \r\n".contains(c)))
+}
+
+/// Strips one matching pair of `"` or `'` around the whole value, as a `.env` file has
+/// them, and the white space inside it.
+pub fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value
+            .strip_prefix(quote)
+            .and_then(|v| v.strip_suffix(quote))
+        {
+            return inner.trim();
+        }
+    }
+    value
+}
+
+/// A control character in a path could start a new line in every channel the path is
+/// printed to (stderr, workflow commands, dotenv); no real folder needs one.
+pub fn plain_path(value: &str) -> Result<String, String> {
+    match value.chars().position(char::is_control) {
+        Some(position) => Err(format!(
+            "has a control character (such as a line break) at position {}: expected a \
+             plain folder path",
+            position + 1
+        )),
+        None => Ok(value.to_owned()),
+    }
 }
 
 pub fn uuid_shape(value: &str) -> Result<(), String> {
     const EXPECTED: &str = "expected the UUID-shaped issuer ID, 8-4-4-4-12 hex digits such as \
                             `57246542-96fe-1a63-e053-0824d011072a`";
+    if looks_like_key(value) {
+        return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
+    }
     let lengths: Vec<usize> = value.split('-').map(str::len).collect();
     if lengths != [8, 4, 4, 4, 12] {
         let groups: Vec<String> = lengths.iter().map(usize::to_string).collect();
@@ -121,6 +188,22 @@ fn scope_entry(entry: &str) -> Result<(), String> {
             shown(method),
             SCOPE_METHODS.join(", ")
         ));
+    }
+    if target.starts_with("http://") || target.starts_with("https://") {
+        return Err(format!(
+            "has a full URL: give the path only, e.g. `GET /v1/apps`; {EXPECTED}"
+        ));
+    }
+    if target.contains(',')
+        && SCOPE_METHODS
+            .iter()
+            .any(|m| target.contains(&format!(" {m} ")))
+    {
+        return Err(
+            "lists several requests on one line: put them one per line or in a \
+                    JSON array, e.g. `[\"GET /v1/apps\", \"GET /v1/builds\"]`"
+                .into(),
+        );
     }
     if !target.starts_with('/') {
         return Err(format!(
@@ -261,6 +344,42 @@ mod tests {
         ] {
             assert!(test_base_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn key_ids_are_ten_letters_and_digits_in_capitals() {
+        assert_eq!(key_id("abcde12345"), Ok("ABCDE12345".into()));
+        assert!(
+            key_id("ABCDE1234")
+                .unwrap_err()
+                .contains("9 characters long")
+        );
+        let file_name = key_id("AuthKey_ABCDE12345.p8").unwrap_err();
+        assert!(
+            file_name.contains("the key ID is ABCDE12345"),
+            "{file_name}"
+        );
+        let long = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
+        let pasted = key_id(long).unwrap_err();
+        assert!(pasted.contains("looks like the private key") && !pasted.contains(&long[..16]));
+    }
+
+    #[test]
+    fn one_pair_of_matching_quotes_is_removed() {
+        assert_eq!(unquote("\"a b\""), "a b");
+        assert_eq!(unquote("' x '"), "x");
+        assert_eq!(unquote("\"a'"), "\"a'");
+        assert_eq!(unquote("''a''"), "'a'");
+    }
+
+    #[test]
+    fn a_uuid_with_extra_characters_is_not_taken_for_a_key() {
+        let long = format!("{ISSUER}-abc");
+        assert!(
+            uuid_shape(&long)
+                .unwrap_err()
+                .contains("not shaped like a UUID")
+        );
     }
 
     #[test]

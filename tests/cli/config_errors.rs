@@ -126,6 +126,141 @@ const CASES: &[Case] = &[
         stderr: &["error: ASC_FORMAT is `yaml`: expected `text`, `json`, `dotenv` or `github`"],
     },
     Case {
+        name: "a key folder with a line break is refused, not printed",
+        configured: true,
+        env: &[
+            ("ASC_KEY_FILE", "true"),
+            ("ASC_KEY_DIR", "/tmp/k\n::set-output name=token::ATTACKER"),
+        ],
+        stderr: &["error: ASC_KEY_DIR (input key-dir) has a control character"],
+    },
+    Case {
+        name: "a key folder with a space in dotenv format",
+        configured: true,
+        env: &[
+            ("ASC_KEY_FILE", "true"),
+            ("ASC_FORMAT", "dotenv"),
+            ("ASC_KEY_DIR", "/tmp/k NODE_OPTIONS=--require=./evil.js"),
+        ],
+        stderr: &["error: ASC_KEY_DIR (input key-dir) has white space"],
+    },
+    Case {
+        name: "key ID longer than 10 characters",
+        configured: true,
+        env: &[("ASC_KEY_ID", "TESTKEY1234")],
+        stderr: &["error: ASC_KEY_ID (input key-id) is 11 characters long: expected the 10"],
+    },
+    Case {
+        name: "key ID shorter than 10 characters",
+        configured: true,
+        env: &[("ASC_KEY_ID", "SHORT")],
+        stderr: &["error: ASC_KEY_ID (input key-id) is 5 characters long"],
+    },
+    Case {
+        name: "key file name as key ID",
+        configured: true,
+        env: &[("ASC_KEY_ID", "AuthKey_ABCDE12345")],
+        stderr: &[
+            "error: ASC_KEY_ID (input key-id) starts with `AuthKey_`: that is the file name; the key ID is ABCDE12345",
+        ],
+    },
+    Case {
+        name: "key ID and issuer ID swapped",
+        configured: true,
+        env: &[
+            ("ASC_KEY_ID", "57246542-96fe-1a63-e053-0824d011072a"),
+            ("ASC_ISSUER_ID", "ABCDE12345"),
+        ],
+        stderr: &[
+            "error: ASC_KEY_ID (input key-id) and ASC_ISSUER_ID (input issuer-id) look swapped",
+            "error: 1 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "missing issuer ID mentions individual keys",
+        configured: true,
+        env: &[("ASC_ISSUER_ID", "")],
+        stderr: &[
+            "error: ASC_ISSUER_ID (input issuer-id) is not set: team keys need",
+            "ASC_KEY_TYPE=individual (input key-type: individual)",
+        ],
+    },
+    Case {
+        name: "several scope entries on one line",
+        configured: true,
+        env: &[("ASC_SCOPE", "GET /v1/apps, GET /v1/builds")],
+        stderr: &[
+            "error: ASC_SCOPE (input scope) entry 1 lists several requests on one line: put them one per line or in a JSON array",
+        ],
+    },
+    Case {
+        name: "a full URL as scope path",
+        configured: true,
+        env: &[(
+            "ASC_SCOPE",
+            "GET https://api.appstoreconnect.apple.com/v1/apps",
+        )],
+        stderr: &[
+            "error: ASC_SCOPE (input scope) entry 1 has a full URL: give the path only, e.g. `GET /v1/apps`",
+        ],
+    },
+    Case {
+        name: "a PEM pasted into the issuer ID",
+        configured: true,
+        env: &[(
+            "ASC_ISSUER_ID",
+            "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg",
+        )],
+        stderr: &["error: ASC_ISSUER_ID (input issuer-id) looks like the private key"],
+    },
+    Case {
+        name: "a PEM without its END line",
+        configured: true,
+        env: &[(
+            "ASC_PRIVATE_KEY",
+            "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n",
+        )],
+        stderr: &["the key looks cut short: copy the whole secret again"],
+    },
+    Case {
+        name: "base64 of a key cut short",
+        configured: true,
+        env: &[(
+            "ASC_PRIVATE_KEY",
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg",
+        )],
+        stderr: &["the key looks cut short: copy the whole secret again"],
+    },
+    Case {
+        name: "base64 of a key cut at a length base64 cannot have",
+        configured: true,
+        env: &[(
+            "ASC_PRIVATE_KEY",
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgA",
+        )],
+        stderr: &["the key looks cut short: copy the whole secret again"],
+    },
+    Case {
+        name: "a bad duration and a bad scope are both reported",
+        configured: true,
+        env: &[("ASC_DURATION", "abc"), ("ASC_SCOPE", "FETCH /v1/apps")],
+        stderr: &[
+            "error: ASC_DURATION (input duration) is `abc`",
+            "error: ASC_SCOPE (input scope) entry 1 has method `FETCH`",
+            "error: 2 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "a bad issuer ID and a bad key type are both reported",
+        configured: true,
+        env: &[("ASC_ISSUER_ID", "xyz"), ("ASC_KEY_TYPE", "tem")],
+        stderr: &[
+            "error: ASC_ISSUER_ID (input issuer-id) is not shaped like a UUID",
+            "error: ASC_KEY_TYPE (input key-type) is `tem`",
+            "error: 2 configuration problem(s)",
+        ],
+    },
+    Case {
         name: "github format outside GitHub",
         configured: true,
         env: &[("ASC_FORMAT", "github")],
@@ -166,24 +301,19 @@ fn each_bad_configuration_exits_2_naming_the_variable_and_input() {
 }
 
 #[test]
-fn warns_about_a_key_id_of_unusual_length() {
-    configured()
-        .env("ASC_KEY_ID", "SHORT")
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "warning: ASC_KEY_ID (input key-id) is 5 characters long",
-        ));
-}
-
-#[test]
 #[cfg(unix)]
 fn fails_with_a_value_that_is_not_utf8() {
     use std::os::unix::ffi::OsStrExt as _;
     let invalid = std::ffi::OsStr::from_bytes(b"TEST\xffKEY12");
-    fails_with_usage_error(
+    let assert = fails_with_usage_error(
         configured().env("ASC_KEY_ID", invalid),
         "error: ASC_KEY_ID (input key-id) is not valid UTF-8 text",
+    );
+    let (_, stderr) = texts(assert.get_output());
+    assert_eq!(
+        stderr.matches("ASC_KEY_ID").count(),
+        1,
+        "reported once: {stderr}"
     );
 }
 

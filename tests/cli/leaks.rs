@@ -97,7 +97,29 @@ fn failing_runs_print_no_secret() {
         use base64::Engine as _;
         base64::engine::general_purpose::STANDARD.encode(&pem)
     };
+    // The whole base64 `.p8` as letters and digits only: shaped like a (long) key ID.
+    let alphanumeric: String = b64.chars().filter(char::is_ascii_alphanumeric).collect();
+    let lines: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
+        (
+            "base64 key as key id",
+            vec![("ASC_KEY_ID", alphanumeric.clone())],
+        ),
+        (
+            "base64 key as key id, with key files",
+            vec![
+                ("ASC_KEY_ID", alphanumeric.clone()),
+                ("ASC_KEY_FILE", "true".into()),
+                ("ASC_FASTLANE_JSON", "true".into()),
+            ],
+        ),
+        (
+            "two PEM body lines joined by a space as path",
+            vec![
+                ("ASC_PRIVATE_KEY", String::new()),
+                ("ASC_PRIVATE_KEY_PATH", format!("{} {}", lines[0], lines[1])),
+            ],
+        ),
         ("key in key id", vec![("ASC_KEY_ID", body.clone())]),
         ("key in issuer id", vec![("ASC_ISSUER_ID", body.clone())]),
         ("key in key type", vec![("ASC_KEY_TYPE", body.clone())]),

@@ -11,6 +11,7 @@ mod docs;
 mod fake_apple;
 mod formats;
 mod in_process;
+mod inputs;
 mod key_files;
 mod key_forms;
 #[cfg(unix)]
