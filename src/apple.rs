@@ -422,6 +422,25 @@ pub fn explain(status: u16, errors: &[ApiError], unreadable_body: bool, ctx: &Co
 }
 
 fn diagnosis(status: u16, ctx: &Context) -> Vec<String> {
+    let mut lines = status_lines(status);
+    if let Some(id) = &ctx.mismatched_file_id {
+        lines.push(format!(
+            "the key file is named for key ID `{id}` but the token says `{}`: the key ID must \
+             be the one the key was issued with",
+            ctx.key_id
+        ));
+    }
+    lines.extend(configuration_lines(ctx));
+    lines.push(
+        "the key may have been revoked, or the .p8 may belong to another key ID: App Store \
+         Connect lists the active keys with their IDs"
+            .into(),
+    );
+    lines
+}
+
+/// What the HTTP status alone says.
+fn status_lines(status: u16) -> Vec<String> {
     let mut lines = Vec::new();
     match status {
         401 | 403 => {}
@@ -447,13 +466,12 @@ fn diagnosis(status: u16, ctx: &Context) -> Vec<String> {
                 .into(),
         );
     }
-    if let Some(id) = &ctx.mismatched_file_id {
-        lines.push(format!(
-            "the key file is named for key ID `{id}` but the token says `{}`: the key ID must \
-             be the one the key was issued with",
-            ctx.key_id
-        ));
-    }
+    lines
+}
+
+/// What to check in this configuration: key type and issuer, clock, audience.
+fn configuration_lines(ctx: &Context) -> Vec<String> {
+    let mut lines = Vec::new();
     if ctx.team_key {
         lines.push(
             "this is a team-key token (`iss` = issuer ID): the issuer ID must be the one shown \
@@ -492,11 +510,6 @@ fn diagnosis(status: u16, ctx: &Context) -> Vec<String> {
                             api `app-store-connect`"
             .into(),
     });
-    lines.push(
-        "the key may have been revoked, or the .p8 may belong to another key ID: App Store \
-         Connect lists the active keys with their IDs"
-            .into(),
-    );
     lines
 }
 
