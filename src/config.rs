@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::key::{self, P256Key};
 use crate::keyfile::KeyFiles;
-use crate::output::Format;
+use crate::output::{self, Format};
 use crate::settings::{Clock, Low, Raw, SETTINGS, Var};
 use crate::token::{Api, KeyType, MAX_DURATION, TokenSpec};
 use crate::values;
@@ -200,23 +200,24 @@ fn format_needs(format: Option<Format>, low: &Low, github: &GithubFiles, found: 
     if format == Some(Format::Github) && github.output.is_none() {
         found.problem(Var::GithubOutput, GITHUB_OUTPUT_UNSET);
     }
-    let spaced_dir = low
+    let odd_dir = low
         .key_dir
         .as_deref()
-        .is_some_and(|d| d.contains(char::is_whitespace));
-    if format == Some(Format::Dotenv) && spaced_dir {
-        found.problem(Var::KeyDir, SPACE_IN_DOTENV);
+        .is_some_and(|d| !output::dotenv_plain(d));
+    if format == Some(Format::Dotenv) && odd_dir {
+        found.problem(Var::KeyDir, ODD_IN_DOTENV);
     }
 }
 
 const GITHUB_OUTPUT_UNSET: &str = "is not set, but ASC_FORMAT is `github`: that format only \
                                    works inside a GitHub Actions step; use `text`, `json` or \
                                    `dotenv` elsewhere";
-/// `export $(asc-jwt)` splits its output at white space, quotes or not: a space in the
-/// key path could start a variable of its own.
-const SPACE_IN_DOTENV: &str = "has white space, which the `dotenv` format cannot carry safely \
-                               (`export $(asc-jwt)` splits at it): choose a folder without \
-                               spaces, or ASC_FORMAT `json`";
+/// `export $(asc-jwt)` splits its output at white space and keeps quotes as part of the
+/// value: a key path that would need quoting cannot be carried at all.
+const ODD_IN_DOTENV: &str = "has white space or characters other than letters, digits and \
+                             `-_.:/+=@,`, which the `dotenv` format cannot carry safely \
+                             (`export $(asc-jwt)` splits at spaces and keeps quotes): choose \
+                             such a folder, or ASC_FORMAT `json`";
 const ADD_TO_PATH_OUTSIDE: &str = "is `true`, but GITHUB_PATH is not set: it only has an effect \
                                    inside GitHub Actions";
 
@@ -233,10 +234,11 @@ fn read_raw(env: &Env, found: &mut Invalid) -> Raw {
         match env.get_os(setting.env).map(|v| v.to_str()) {
             None => {}
             Some(None) => found.problem(setting.var, NOT_UTF8),
-            Some(Some(value)) => {
-                let value = values::unquote(value.trim());
-                pairs.push((setting.env.to_owned(), value.to_owned()));
-            }
+            // A value that is only quotes (`""`, `' '`) is as unset as an empty one.
+            Some(Some(value)) => match values::unquote(value.trim()) {
+                "" => {}
+                value => pairs.push((setting.env.to_owned(), value.to_owned())),
+            },
         }
     }
     envy::prefixed("ASC_")

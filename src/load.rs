@@ -116,6 +116,18 @@ fn looks_like_key(path: &Path) -> bool {
 
 fn key_files(wanted: KeyFiles<Option<PathBuf>>, env: &Env) -> Result<KeyFiles, Problem> {
     let dir = match wanted.dir {
+        // Absolute, so that the path exported for later steps (GITHUB_ENV, outputs) still
+        // names it from their working folder.
+        Some(dir) if dir.is_relative() => std::env::current_dir()
+            .map(|cwd| cwd.join(&dir))
+            .map_err(|err| Problem {
+                var: Var::KeyDir,
+                message: format!(
+                    "is a relative path, and the current folder cannot be read ({}): give \
+                     an absolute path",
+                    err.kind()
+                ),
+            })?,
         Some(dir) => dir,
         None => default_key_dir(env)?,
     };

@@ -213,12 +213,19 @@ pub fn emit(
     writeln!(stderr, "{}", summary(report))
 }
 
+/// Whether `value` goes into dotenv output as it is: one word that no shell or dotenv
+/// reader changes.
+pub fn dotenv_plain(value: &str) -> bool {
+    value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.:/+=@,".contains(c))
+}
+
 /// A dotenv value that stays one word on one line: as is when plain, otherwise in single
 /// quotes with control characters escaped, so neither `export $(asc-jwt)` nor a GitLab
 /// dotenv report can read a second variable out of it.
 fn dotenv(value: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.:/+=@,".contains(c);
-    if value.chars().all(plain) {
+    if dotenv_plain(value) {
         return value.to_owned();
     }
     let escaped: String = value

@@ -206,7 +206,8 @@ settings! {
         unset: Unset::Default("`$RUNNER_TEMP/asc-jwt/private_keys` in GitHub Actions, \
                             `~/.appstoreconnect/private_keys` elsewhere (a folder altool \
                             searches)"),
-        help: "`<dir>`, created 0700; files are 0600",
+        help: "`<dir>` (`~/` at the start is the home folder; a relative path is made \
+               absolute), created 0700; files are 0600",
         parse: |v, low| set(&mut low.key_dir, values::plain_path(v).map(Some)),
     }
     KeyFileOverwrite key_file_overwrite {

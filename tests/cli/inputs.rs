@@ -131,3 +131,67 @@ fn an_unreadable_path_that_may_be_key_material_is_not_quoted() {
     );
     assert!(!stderr.contains(&lines[0][..20]), "the path is quoted");
 }
+
+#[test]
+fn a_value_of_only_quotes_counts_as_unset() {
+    let output = configured()
+        .env("ASC_DURATION", "\"\"")
+        .env("ASC_SCOPE", "' '")
+        .env("ASC_FORMAT", "json")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let lifetime = json["expires_at"].as_i64().unwrap() - json["issued_at"].as_i64().unwrap();
+    assert_eq!(lifetime, 1200, "the default duration applies");
+}
+
+#[test]
+fn dotenv_refuses_a_key_folder_it_would_have_to_quote() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("odd(1)");
+    let output = configured()
+        .env("ASC_FORMAT", "dotenv")
+        .env("ASC_KEY_FILE", "true")
+        .env("ASC_KEY_DIR", &dir)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("ASC_KEY_DIR (input key-dir)")
+            && stderr.contains("the `dotenv` format cannot carry safely"),
+        "{stderr}"
+    );
+    assert!(!dir.exists(), "nothing was written");
+}
+
+#[test]
+fn a_relative_key_folder_is_exported_as_an_absolute_path() {
+    let cwd = tempfile::tempdir().unwrap();
+    let (_env_dir, github_env) = temp_file("github_env", "");
+    let output = configured()
+        .current_dir(cwd.path())
+        .env("ASC_FORMAT", "json")
+        .env("ASC_KEY_FILE", "true")
+        .env("ASC_KEY_DIR", "keys")
+        .env("GITHUB_ENV", &github_env)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let key_path = std::path::Path::new(json["key_path"].as_str().unwrap());
+    assert!(key_path.is_absolute(), "key_path is {}", key_path.display());
+    assert!(
+        key_path.starts_with(cwd.path().canonicalize().unwrap())
+            || key_path.starts_with(cwd.path())
+    );
+    let exported = std::fs::read_to_string(&github_env).unwrap();
+    assert!(
+        !exported.contains("\nkeys\n") && !exported.contains("=keys"),
+        "GITHUB_ENV names the folder relatively"
+    );
+}
