@@ -314,6 +314,9 @@ fi
 expect "act: the action downloaded and verified release $version, and PyJWT verified its token" \
   bash -c "[ $status = 0 ] && grep -q 'downloaded and verified' '$act_log' && grep -q 'PyJWT: signature valid' '$act_log'"
 grep -E "asc-jwt: |PyJWT" "$act_log" | sed 's/^/    /'
+grep -v -e '-----' tests/fixtures/test-only-p256.p8 >"$work/key-lines"
+expect "act: the log shows no token and no line of the key" \
+  bash -c "! grep -q eyJ '$act_log' && ! grep -qF -f '$work/key-lines' '$act_log'"
 [ "$status" = 0 ] || tail -n 30 "$act_log"
 
 echo "== other CI systems: get-asc-jwt.sh and the README's plain-shell install"
