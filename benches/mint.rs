@@ -19,6 +19,7 @@ fn benches(c: &mut Criterion) {
         api: Api::AppStoreConnect,
         duration: 1200,
         scope: None,
+        ..Default::default()
     };
     let parsed = key::parse(pem.as_bytes()).expect("test key parses");
 

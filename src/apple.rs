@@ -13,11 +13,10 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use ureq::http::{HeaderValue, Response};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
-use ureq::typestate::WithoutBody;
 use ureq::{Agent, Body, RequestBuilder};
 
 use crate::time::parse_http_date;
-use crate::token::Api;
+use crate::token::{Api, TokenSpec};
 
 /// Each call to Apple gives up after this long, connection included.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
@@ -26,19 +25,96 @@ pub const TIMEOUT: Duration = Duration::from_secs(5);
 /// a valid token now and then.
 pub const RETRY_DELAY: Duration = Duration::from_secs(2);
 
-/// The API host for `api`.
+/// The host each service's token is checked against (and whose `Date` header is read).
 pub fn base_url(api: Api) -> &'static str {
     match api {
         Api::AppStoreConnect => "https://api.appstoreconnect.apple.com",
         Api::Enterprise => "https://api.enterprise.developer.apple.com",
+        // The sandbox: "A properly-constructed JWT should work for both the sandbox and
+        // production environments" (Apple, developer forums 711801); hosts from
+        // `appstoreserverapi/get-transaction-info`.
+        Api::AppStoreServer => "https://api.storekit-sandbox.apple.com",
+        Api::SignInWithApple => "https://appleid.apple.com",
+        Api::BusinessManager | Api::SchoolManager => "https://account.apple.com",
+        Api::Apns => "https://api.push.apple.com",
+        Api::Music => "https://api.music.apple.com",
+        Api::WeatherKit => "https://weatherkit.apple.com",
+        Api::Maps => "https://maps-api.apple.com",
     }
 }
 
-/// The cheap authenticated read used to verify a token.
-pub fn verify_path(api: Api) -> &'static str {
-    match api {
-        Api::AppStoreConnect => "/v1/apps?limit=1",
-        Api::Enterprise => "/v1/bundleIds?limit=1",
+/// The harmless request that shows whether Apple accepts a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// `GET` with the token as bearer.
+    Get(&'static str),
+    /// `POST` of a form that carries the token (OAuth token endpoints).
+    Form(&'static str),
+}
+
+/// The code Sign in with Apple's check sends: no app ever received it, so a secret Apple
+/// accepts is answered `invalid_grant` and one it refuses `invalid_client`
+/// (`signinwithapplerestapi/errorresponse`).
+pub const DUMMY_CODE: &str = "asc-jwt-verify-dummy-code";
+
+/// The request [`verify`] makes for `api`; `None` for APNs, which speaks HTTP/2 only.
+pub fn probe(api: Api) -> Option<Probe> {
+    Some(match api {
+        Api::AppStoreConnect => Probe::Get("/v1/apps?limit=1"),
+        Api::Enterprise => Probe::Get("/v1/bundleIds?limit=1"),
+        // `appstoreserverapi/get-transaction-info`: 401 for a bad token, 400/404 with an
+        // `errorCode` for a transaction ID that does not exist.
+        Api::AppStoreServer => Probe::Get("/inApps/v1/transactions/0"),
+        // `signinwithapplerestapi/generate-and-validate-tokens`.
+        Api::SignInWithApple => Probe::Form("/auth/token"),
+        // The OAuth page (see `token::MAX_CLIENT_ASSERTION_DURATION`): the exchange itself.
+        Api::BusinessManager | Api::SchoolManager => Probe::Form("/auth/oauth2/token"),
+        Api::Apns => return None,
+        // `applemusicapi/get-a-storefront`.
+        Api::Music => Probe::Get("/v1/storefronts/us"),
+        // Apple's example on `weatherkitrestapi/request-authentication-for-weatherkit-rest-api`.
+        Api::WeatherKit => Probe::Get("/api/v1/availability/37.323/122.032?country=US"),
+        // `applemapsserverapi/-v1-token`: the token exchange.
+        Api::Maps => Probe::Get("/v1/token"),
+    })
+}
+
+/// The form a [`Probe::Form`] posts for `spec`, the token in its place.
+fn form<'a>(spec: &'a TokenSpec, token: &'a str) -> Vec<(&'static str, &'a str)> {
+    let client_id = spec.client_id.as_deref().unwrap_or_default();
+    match spec.api {
+        Api::SignInWithApple => vec![
+            ("client_id", client_id),
+            ("client_secret", token),
+            ("code", DUMMY_CODE),
+            ("grant_type", "authorization_code"),
+        ],
+        _ => vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", token),
+            (
+                "scope",
+                match spec.api {
+                    Api::SchoolManager => "school.api",
+                    _ => "business.api",
+                },
+            ),
+        ],
+    }
+}
+
+/// The check for `api` in words, for `--help`.
+pub fn probe_words(api: Api) -> String {
+    let host = base_url(api).trim_start_matches("https://");
+    match probe(api) {
+        Some(Probe::Get(path)) => format!("GET {host}{path}"),
+        Some(Probe::Form(path)) => format!("POST {host}{path}"),
+        None => "none: APNs speaks HTTP/2 only".into(),
     }
 }
 
@@ -71,9 +147,14 @@ pub fn agent() -> Agent {
         .into()
 }
 
-/// Apple's time, in Unix seconds, from the `Date` header of an unauthenticated HEAD.
-pub fn server_time(agent: &Agent, base: &str) -> Result<i64, String> {
-    let response = direct_unless_apple(agent.head(format!("{base}/v1")), base)
+/// Apple's time, in Unix seconds, from the `Date` header of an unauthenticated HEAD of
+/// `/v1` (App Store Connect, Enterprise) or of the path [`verify`] asks.
+pub fn server_time(agent: &Agent, base: &str, api: Api) -> Result<i64, String> {
+    let path = match probe(api) {
+        Some(Probe::Get(path) | Probe::Form(path)) if !api.is_connect() => path,
+        _ => "/v1",
+    };
+    let response = direct_unless_apple(agent.head(format!("{base}{path}")), base)
         .call()
         .map_err(|err| describe(&err))?;
     if response.status().is_redirection() {
@@ -95,23 +176,42 @@ pub fn server_time(agent: &Agent, base: &str) -> Result<i64, String> {
 /// What Apple said to the verifying request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// 2xx: the token works.
+    /// The token works.
     Accepted {
         status: u16,
         millis: u128,
         /// The first answer was a 401 and the same token was accepted when asked again.
         after_401: bool,
+        /// Business/School Manager: the access token the exchange gave.
+        access_token: Option<AccessToken>,
     },
-    /// Anything else, with Apple's `errors[]` when the body had them.
+    /// Anything else, with Apple's error entries when the body had them.
     Refused {
         status: u16,
         errors: Vec<ApiError>,
-        /// The body was not Apple's error JSON.
+        /// The body was not one of Apple's error forms.
         unreadable_body: bool,
     },
 }
 
-/// One entry of Apple's `errors` array.
+/// An OAuth access token Apple issued in exchange for a client assertion.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken {
+    pub token: String,
+    /// Seconds it lives (`expires_in`; Apple documents 3600).
+    pub expires_in: i64,
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("token", &"[redacted]")
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+/// One error Apple reported, whatever the service's error form.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ApiError {
     #[serde(default)]
@@ -122,35 +222,92 @@ pub struct ApiError {
     pub detail: String,
 }
 
+/// The error forms of Apple's services: App Store Connect's `errors[]`, OAuth's `error`
+/// (Sign in with Apple, Business/School Manager), the App Store Server API's `errorCode`,
+/// and Maps' `error` object.
 #[derive(Deserialize)]
-struct ErrorBody {
-    errors: Vec<ApiError>,
+#[serde(untagged)]
+enum ErrorBody {
+    Errors {
+        errors: Vec<ApiError>,
+    },
+    OAuth {
+        error: String,
+        #[serde(default)]
+        error_description: String,
+    },
+    StoreKit {
+        #[serde(rename = "errorCode")]
+        code: i64,
+        #[serde(default, rename = "errorMessage")]
+        message: String,
+    },
+    Maps {
+        error: MapsError,
+    },
 }
 
-/// Makes one authenticated read with `token`, and one more after [`RETRY_DELAY`] if the
-/// first is answered 401. `Err` only when Apple could not be asked, or answered with a
-/// redirect, which is not followed.
-pub fn verify(agent: &Agent, base: &str, api: Api, token: &str) -> Result<Verdict, String> {
-    verify_after(agent, base, api, token, RETRY_DELAY)
+#[derive(Deserialize)]
+struct MapsError {
+    #[serde(default)]
+    message: String,
+}
+
+impl ErrorBody {
+    fn into_errors(self) -> Vec<ApiError> {
+        let one = |code: String, title: String| {
+            vec![ApiError {
+                code,
+                title,
+                detail: String::new(),
+            }]
+        };
+        match self {
+            ErrorBody::Errors { errors } => errors,
+            ErrorBody::OAuth {
+                error,
+                error_description,
+            } => one(error, error_description),
+            ErrorBody::StoreKit { code, message } => one(code.to_string(), message),
+            ErrorBody::Maps { error } => one(String::new(), error.message),
+        }
+    }
+}
+
+/// The App Store Server API's answer to a token Apple read but whose `bid` is not an app
+/// of the key's team ("Invalid request app identifier", developer forums 725963).
+pub const STOREKIT_INVALID_APP: &str = "4000002";
+
+/// Makes one check with `token`, and one more after [`RETRY_DELAY`] if the first is
+/// answered 401. `Err` only when Apple could not be asked, or answered with a redirect,
+/// which is not followed.
+pub fn verify(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdict, String> {
+    verify_after(agent, base, spec, token, RETRY_DELAY)
 }
 
 /// [`verify`] with the delay before the retry as a parameter, so tests need not wait.
 pub fn verify_after(
     agent: &Agent,
     base: &str,
-    api: Api,
+    spec: &TokenSpec,
     token: &str,
     retry_delay: Duration,
 ) -> Result<Verdict, String> {
-    let first = ask(agent, base, api, token)?;
+    let first = ask(agent, base, spec, token)?;
     match first {
         Verdict::Refused { status: 401, .. } => {
             std::thread::sleep(retry_delay);
-            Ok(match ask(agent, base, api, token)? {
-                Verdict::Accepted { status, millis, .. } => Verdict::Accepted {
+            Ok(match ask(agent, base, spec, token)? {
+                Verdict::Accepted {
+                    status,
+                    millis,
+                    access_token,
+                    ..
+                } => Verdict::Accepted {
                     status,
                     millis,
                     after_401: true,
+                    access_token,
                 },
                 refused => refused,
             })
@@ -159,22 +316,18 @@ pub fn verify_after(
     }
 }
 
-fn ask(agent: &Agent, base: &str, api: Api, token: &str) -> Result<Verdict, String> {
+fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdict, String> {
+    let probe = probe(spec.api).ok_or("APNs speaks HTTP/2 only: its tokens cannot be checked")?;
     let started = Instant::now();
-    let request = agent
-        .get(format!("{base}{}", verify_path(api)))
-        .header("Authorization", format!("Bearer {token}"));
-    let mut response = direct_unless_apple(request, base)
-        .call()
-        .map_err(|err| unreachable(agent, base, &err))?;
+    let sent = match probe {
+        Probe::Get(path) => direct_unless_apple(agent.get(format!("{base}{path}")), base)
+            .header("Authorization", format!("Bearer {token}"))
+            .call(),
+        Probe::Form(path) => direct_unless_apple(agent.post(format!("{base}{path}")), base)
+            .send_form(form(spec, token)),
+    };
+    let mut response = sent.map_err(|err| unreachable(agent, base, &err))?;
     let status = response.status().as_u16();
-    if (200..300).contains(&status) {
-        return Ok(Verdict::Accepted {
-            status,
-            millis: started.elapsed().as_millis(),
-            after_401: false,
-        });
-    }
     if response.status().is_redirection() {
         return Err(redirected(&response, base));
     }
@@ -184,27 +337,75 @@ fn ask(agent: &Agent, base: &str, api: Api, token: &str) -> Result<Verdict, Stri
         .limit(64 * 1024)
         .read_to_string()
         .unwrap_or_default();
-    let errors = serde_json::from_str::<ErrorBody>(&body).map(|b| b.errors);
-    Ok(Verdict::Refused {
+    let millis = started.elapsed().as_millis();
+    let errors = serde_json::from_str::<ErrorBody>(&body)
+        .ok()
+        .map(ErrorBody::into_errors);
+    let accepted = |access_token| Verdict::Accepted {
         status,
-        unreadable_body: errors.is_err(),
-        errors: errors.unwrap_or_default(),
+        millis,
+        after_401: false,
+        access_token,
+    };
+    let refused = || Verdict::Refused {
+        status,
+        unreadable_body: errors.is_none(),
+        errors: errors.clone().unwrap_or_default(),
+    };
+    let codes: Vec<&str> = errors.iter().flatten().map(|e| e.code.as_str()).collect();
+    Ok(match (spec.api, status) {
+        (Api::BusinessManager | Api::SchoolManager, 200) => match access_token(&body) {
+            Some(access) => accepted(Some(access)),
+            None => Verdict::Refused {
+                status,
+                errors: Vec::new(),
+                unreadable_body: true,
+            },
+        },
+        (Api::BusinessManager | Api::SchoolManager, _) => refused(),
+        // Only the authorization code was wrong: the secret itself passed.
+        (Api::SignInWithApple, 400) if codes == ["invalid_grant"] => accepted(None),
+        // Read, and only the transaction was not found.
+        (Api::AppStoreServer, 400 | 404)
+            if codes.len() == 1
+                && codes[0] != STOREKIT_INVALID_APP
+                && codes[0].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            accepted(None)
+        }
+        (_, 200..=299) => accepted(None),
+        _ => refused(),
+    })
+}
+
+/// The access token of an OAuth success body, if it is one a header and an output line
+/// can carry: printable ASCII without spaces, at most 8 KiB.
+fn access_token(body: &str) -> Option<AccessToken> {
+    #[derive(Deserialize)]
+    struct Success {
+        access_token: String,
+        #[serde(default)]
+        expires_in: Option<i64>,
+    }
+    let success: Success = serde_json::from_str(body).ok()?;
+    let token = success.access_token;
+    let plain =
+        !token.is_empty() && token.len() <= 8192 && token.bytes().all(|b| b.is_ascii_graphic());
+    plain.then_some(AccessToken {
+        token,
+        // "The token lifetime (TTL) of one hour (3600 seconds)."
+        expires_in: success.expires_in.filter(|s| *s > 0).unwrap_or(3600),
     })
 }
 
 /// Whether `base` is one of Apple's API hosts, rather than the test-only loopback URL.
 fn is_apple(base: &str) -> bool {
-    [Api::AppStoreConnect, Api::Enterprise]
-        .into_iter()
-        .any(|api| base_url(api) == base)
+    Api::ALL.into_iter().any(|api| base_url(api) == base)
 }
 
 /// The test-only URL never goes through a proxy: a proxy would read its token and could
 /// answer for "Apple". Apple's hosts keep the agent's `HTTPS_PROXY`/`NO_PROXY`.
-fn direct_unless_apple(
-    request: RequestBuilder<WithoutBody>,
-    base: &str,
-) -> RequestBuilder<WithoutBody> {
+fn direct_unless_apple<B>(request: RequestBuilder<B>, base: &str) -> RequestBuilder<B> {
     if is_apple(base) {
         request
     } else {
@@ -415,14 +616,15 @@ pub fn explain(status: u16, errors: &[ApiError], unreadable_body: bool, ctx: &Co
         text += " (the answer was not Apple's error JSON)";
     }
     text += "\nCheck:";
-    for line in diagnosis(status, ctx) {
+    let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+    for line in diagnosis(status, &codes, ctx) {
         text += &format!("\n  - {line}");
     }
     text
 }
 
-fn diagnosis(status: u16, ctx: &Context) -> Vec<String> {
-    let mut lines = status_lines(status);
+fn diagnosis(status: u16, codes: &[&str], ctx: &Context) -> Vec<String> {
+    let mut lines = status_lines(status, ctx.api);
     if let Some(id) = &ctx.mismatched_file_id {
         lines.push(format!(
             "the key file is named for key ID `{id}` but the token says `{}`: the key ID must \
@@ -430,19 +632,17 @@ fn diagnosis(status: u16, ctx: &Context) -> Vec<String> {
             ctx.key_id
         ));
     }
-    lines.extend(configuration_lines(ctx));
-    lines.push(
-        "the key may have been revoked, or the .p8 may belong to another key ID: App Store \
-         Connect lists the active keys with their IDs"
-            .into(),
-    );
+    lines.extend(service_lines(ctx.api, codes, ctx.team_key));
+    lines.push(clock_line(ctx));
+    lines.push(revoked_line(ctx.api));
     lines
 }
 
 /// What the HTTP status alone says.
-fn status_lines(status: u16) -> Vec<String> {
+fn status_lines(status: u16, api: Api) -> Vec<String> {
     let mut lines = Vec::new();
     match status {
+        400 if !api.is_connect() => {}
         401 | 403 => {}
         429 => lines.push(
             "HTTP 429 means Apple is rate-limiting this key: the token was not judged; \
@@ -458,7 +658,7 @@ fn status_lines(status: u16) -> Vec<String> {
              HTTPS_PROXY/NO_PROXY and that the request reached Apple"
         )),
     }
-    if status == 403 {
+    if status == 403 && api.is_connect() {
         lines.push(
             "403 means the token was read but not allowed: accept the latest program license \
              agreement in App Store Connect (Business, or the developer account), and check \
@@ -469,48 +669,107 @@ fn status_lines(status: u16) -> Vec<String> {
     lines
 }
 
-/// What to check in this configuration: key type and issuer, clock, audience.
-fn configuration_lines(ctx: &Context) -> Vec<String> {
-    let mut lines = Vec::new();
-    if ctx.team_key {
-        lines.push(
-            "this is a team-key token (`iss` = issuer ID): the issuer ID must be the one shown \
-             in Users and Access > Integrations > App Store Connect API, and the key must be a \
-             team key; for a key made in your user profile use key-type `individual` and no \
-             issuer ID"
+/// The classic mistakes of each service.
+fn service_lines(api: Api, codes: &[&str], team_key: bool) -> Vec<String> {
+    let line = |text: &str| vec![text.to_owned()];
+    match api {
+        Api::AppStoreConnect if team_key => vec![
+            TEAM_KEY.into(),
+            "the token is for the App Store Connect API (aud `appstoreconnect-v1`): an \
+             In-App Purchase key (for the App Store Server API) is not an App Store Connect \
+             API key, and a key of the Enterprise Program API needs api `enterprise`"
                 .into(),
-        );
-    } else {
-        lines.push(
-            "this is an individual-key token (`sub` = `user`, no issuer): the key must have been \
-             made in your user profile; for a team key use key-type `team` with the issuer ID"
+        ],
+        Api::AppStoreConnect => vec![
+            INDIVIDUAL_KEY.into(),
+            "the token is for the App Store Connect API (aud `appstoreconnect-v1`): a key of \
+             the Enterprise Program API needs api `enterprise`"
                 .into(),
-        );
+        ],
+        Api::Enterprise => vec![
+            if team_key { TEAM_KEY } else { INDIVIDUAL_KEY }.into(),
+            "the token is for the Enterprise Program API (aud \
+             `apple-developer-enterprise-v1`): an App Store Connect key needs api \
+             `app-store-connect`"
+                .into(),
+        ],
+        Api::AppStoreServer if codes == [STOREKIT_INVALID_APP] => line(
+            "Apple read the token but does not know its bundle ID (`bid`) for this key's \
+             team: ASC_BUNDLE_ID must be the bundle ID of one of the team's apps, exactly",
+        ),
+        Api::AppStoreServer => line(
+            "App Store Server API tokens are signed with an In-App Purchase key (App Store \
+             Connect > Users and Access > Integrations > In-App Purchase), not an App Store \
+             Connect API key; the issuer ID is the same for both",
+        ),
+        Api::SignInWithApple => vec![
+            "`invalid_client`: the secret's `sub` (ASC_CLIENT_ID) must be exactly the \
+             `client_id` the app sends, case included: the Services ID for sign-in on the \
+             web, the App ID's bundle ID in an app; a Services ID and an App ID are not \
+             interchangeable"
+                .into(),
+            "`iss` (ASC_TEAM_ID) must be the Team ID of the account that owns the key, and \
+             the key must have Sign in with Apple enabled for that App ID"
+                .into(),
+        ],
+        Api::BusinessManager | Api::SchoolManager => vec![
+            "the key ID is the one shown when the public key was added to the API account, \
+             and the client ID (`iss` and `sub`) that account's; an assertion made with \
+             another account's key is refused"
+                .into(),
+            "an assertion past its `exp` is refused: mint a new one (this run's lives for the \
+             duration set)"
+                .into(),
+        ],
+        Api::Apns => Vec::new(),
+        Api::Music => line(
+            "the key must have MusicKit enabled (Certificates, IDs & Profiles > Keys), and \
+             ASC_TEAM_ID be the Team ID of the account that owns it",
+        ),
+        Api::WeatherKit => line(
+            "the key must have WeatherKit enabled and ASC_SERVICE_ID be a Services ID \
+             registered for WeatherKit; HTTP 403 means the account is not entitled to it",
+        ),
+        Api::Maps => line(
+            "the key must have Maps (MapKit JS / Maps Server API) enabled; the Maps Server \
+             API needs scope `server_api`",
+        ),
     }
+}
+
+const TEAM_KEY: &str = "this is a team-key token (`iss` = issuer ID): the issuer ID must be the \
+                        one shown in Users and Access > Integrations > App Store Connect API, \
+                        and the key must be a team key; for a key made in your user profile \
+                        use key-type `individual` and no issuer ID";
+const INDIVIDUAL_KEY: &str = "this is an individual-key token (`sub` = `user`, no issuer): the \
+                              key must have been made in your user profile; for a team key use \
+                              key-type `team` with the issuer ID";
+
+fn clock_line(ctx: &Context) -> String {
     match ctx.clock_offset {
-        Some(offset) => lines.push(format!(
+        Some(offset) => format!(
             "the token was minted on Apple's clock (this machine's is {} s {}), so the clock \
              is not the cause",
             offset.abs(),
             if offset > 0 { "behind" } else { "ahead" }
-        )),
-        None => lines.push(
-            "the token was minted on this machine's clock: if it is more than a minute ahead \
-             of Apple's, Apple refuses the token; set clock `apple` to mint on Apple's"
-                .into(),
         ),
+        None => "the token was minted on this machine's clock: if it is more than a minute \
+                 ahead of Apple's, Apple refuses the token; set clock `apple` to mint on \
+                 Apple's"
+            .into(),
     }
-    lines.push(match ctx.api {
-        Api::AppStoreConnect => "the token is for the App Store Connect API (aud \
-                                 `appstoreconnect-v1`): a key of the Enterprise Program API \
-                                 needs api `enterprise`"
-            .into(),
-        Api::Enterprise => "the token is for the Enterprise Program API (aud \
-                            `apple-developer-enterprise-v1`): an App Store Connect key needs \
-                            api `app-store-connect`"
-            .into(),
-    });
-    lines
+}
+
+fn revoked_line(api: Api) -> String {
+    let listed = match api {
+        _ if api.is_connect() || api == Api::AppStoreServer => "App Store Connect",
+        _ if api.is_manager() => "the API account in Apple Business or School Manager",
+        _ => "Certificates, IDs & Profiles > Keys in your developer account",
+    };
+    format!(
+        "the key may have been revoked, or the private key may belong to another key ID: \
+         {listed} lists the active keys with their IDs"
+    )
 }
 
 #[cfg(test)]
@@ -547,7 +806,7 @@ mod tests {
     #[test]
     fn a_401_is_asked_again_once_and_a_later_200_says_so() {
         let (base, server) = serve(vec!["401 Unauthorized", "200 OK"]);
-        let verdict = verify_after(&agent(), &base, Api::AppStoreConnect, "t", Duration::ZERO);
+        let verdict = verify_after(&agent(), &base, &TokenSpec::default(), "t", Duration::ZERO);
         assert!(matches!(
             verdict,
             Ok(Verdict::Accepted {
@@ -562,12 +821,12 @@ mod tests {
     #[test]
     fn a_second_401_is_the_verdict_and_a_first_200_is_no_retry() {
         let (base, server) = serve(vec!["401 Unauthorized", "401 Unauthorized"]);
-        let verdict = verify_after(&agent(), &base, Api::AppStoreConnect, "t", Duration::ZERO);
+        let verdict = verify_after(&agent(), &base, &TokenSpec::default(), "t", Duration::ZERO);
         assert!(matches!(verdict, Ok(Verdict::Refused { status: 401, .. })));
         assert_eq!(server.join().unwrap(), 2);
 
         let (base, server) = serve(vec!["200 OK"]);
-        let verdict = verify_after(&agent(), &base, Api::AppStoreConnect, "t", Duration::ZERO);
+        let verdict = verify_after(&agent(), &base, &TokenSpec::default(), "t", Duration::ZERO);
         assert!(matches!(
             verdict,
             Ok(Verdict::Accepted {

@@ -405,6 +405,7 @@ mod tests {
             api,
             duration,
             scope: None,
+            ..Default::default()
         }
     }
 

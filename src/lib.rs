@@ -19,6 +19,7 @@
 //!     api: token::Api::AppStoreConnect,
 //!     duration: 1200,
 //!     scope: None,
+//!     ..Default::default()
 //! };
 //! let minted = token::mint(&spec, &key, 1_800_000_000)?;
 //! assert_eq!(minted.issued_at, 1_800_000_000 - 60);
@@ -35,7 +36,9 @@ pub mod key;
 pub mod keyfile;
 pub mod load;
 pub mod output;
+pub mod problems;
 pub mod safe_read;
+pub mod services;
 pub mod settings;
 pub mod time;
 pub mod token;
@@ -78,8 +81,21 @@ pub fn run(
     // when it answers, the outputs say whether it accepted the token, and are written
     // before a refusal fails the step.
     let verdict = ask_apple(settings, agent.as_ref(), &minted)?;
+    // An access token lives from when Apple issued it; `now` is just before that.
+    let access_token = match &verdict {
+        Some(apple::Verdict::Accepted {
+            access_token: Some(access),
+            ..
+        }) => Some((access.token.as_str(), now.saturating_add(access.expires_in))),
+        _ => None,
+    };
     let mut files = open_runner_files(&config)?;
-    print_masks(&config, log, &minted, stdout, stderr)?;
+    let secrets = output::secrets(
+        &minted.token,
+        access_token.map(|(token, _)| token),
+        config.key_files.as_ref().map(|_| &config.key),
+    );
+    print_masks(&config, log, &secrets, stdout, stderr)?;
     let written = write_key_files(&config)?;
     let report = output::Report {
         minted: &minted,
@@ -89,6 +105,7 @@ pub fn run(
         verified: verdict
             .as_ref()
             .map(|v| matches!(v, apple::Verdict::Accepted { .. })),
+        access_token,
     };
     output::emit(
         config.settings.format,
@@ -112,7 +129,8 @@ fn apple_clock(
 ) -> (i64, Option<i64>) {
     match agent {
         Some(agent) if settings.clock == Clock::Apple => {
-            read_apple_clock(agent, &settings.api_base_url, local, log, stderr)
+            let base = &settings.api_base_url;
+            read_apple_clock(agent, base, settings.spec.api, local, log, stderr)
         }
         _ => (local, None),
     }
@@ -128,7 +146,7 @@ fn ask_apple(
         return Ok(None);
     };
     let base = &settings.api_base_url;
-    apple::verify(agent, base, settings.spec.api, &minted.token)
+    apple::verify(agent, base, &settings.spec, &minted.token)
         .map(Some)
         .map_err(Error::AppleUnreachable)
 }
@@ -196,15 +214,13 @@ fn open_runner_files(config: &Config) -> Result<RunnerFiles, Error> {
 fn print_masks(
     config: &Config,
     log: Log,
-    minted: &Minted,
+    secrets: &[String],
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Error> {
     if !log.github && config.settings.format != Format::Github {
         return Ok(());
     }
-    let key_on_disk = config.key_files.as_ref().map(|_| &config.key);
-    let secrets = output::secrets(&minted.token, key_on_disk);
     let masks = github::masks(secrets.iter().map(String::as_str));
     let out: &mut dyn Write = match config.settings.format {
         Format::Github => stdout,
@@ -279,6 +295,7 @@ fn conclude(
             status,
             millis,
             after_401,
+            ..
         }) => {
             if after_401 {
                 let _ = log.warning(
@@ -320,11 +337,12 @@ fn conclude(
 fn read_apple_clock(
     agent: &ureq::Agent,
     base: &str,
+    api: token::Api,
     local: i64,
     log: Log,
     stderr: &mut dyn Write,
 ) -> (i64, Option<i64>) {
-    match apple::server_time(agent, base) {
+    match apple::server_time(agent, base, api) {
         Ok(apple_now) => {
             let offset = apple_now - local;
             let _ = writeln!(

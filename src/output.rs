@@ -79,9 +79,12 @@ const fn field(
 
 const FILES: Option<&str> = Some("when those files are written");
 const ASKED: Option<&str> = Some("when Apple was asked");
+const CONNECT: Option<&str> = Some("for `app-store-connect` and `enterprise`");
+const ISSUED: Option<&str> =
+    Some("when Apple issued one (`business-manager`, `school-manager` with verify)");
 
 /// Every field, in the order [`values`] gives them and the formats write them.
-pub const FIELDS: [Field; 11] = [
+pub const FIELDS: [Field; 13] = [
     field(Some("token"), Some("ASC_TOKEN"), Some("token"), None),
     field(
         Some("expires_at"),
@@ -91,7 +94,7 @@ pub const FIELDS: [Field; 11] = [
     ),
     field(Some("issued_at"), None, None, None),
     field(Some("key_id"), None, Some("key-id"), None),
-    field(Some("key_type"), None, None, None),
+    field(Some("key_type"), None, None, CONNECT),
     field(Some("api"), None, None, None),
     field(None, None, Some("issuer-id"), None),
     field(
@@ -108,6 +111,18 @@ pub const FIELDS: [Field; 11] = [
     ),
     field(Some("clock_offset"), None, Some("clock-offset"), ASKED),
     field(Some("verified"), None, Some("verified"), ASKED),
+    field(
+        Some("access_token"),
+        Some("ASC_ACCESS_TOKEN"),
+        Some("access-token"),
+        ISSUED,
+    ),
+    field(
+        Some("access_token_expires_at"),
+        Some("ASC_ACCESS_TOKEN_EXPIRES_AT"),
+        Some("access-token-expires-at"),
+        ISSUED,
+    ),
 ];
 
 /// Everything a successful run reports.
@@ -120,16 +135,19 @@ pub struct Report<'a> {
     pub clock_offset: Option<i64>,
     /// Whether Apple accepted the token, when it was asked.
     pub verified: Option<bool>,
+    /// The access token Apple issued for it, and when that expires (Unix seconds).
+    pub access_token: Option<(&'a str, i64)>,
 }
 
 /// The report's value for each of [`FIELDS`], `None` where it has none.
-fn values(report: &Report<'_>) -> [Option<Value>; 11] {
+fn values(report: &Report<'_>) -> [Option<Value>; 13] {
     let Report {
         minted,
         spec,
         written,
         clock_offset,
         verified,
+        access_token,
     } = *report;
     let path = |p: &Option<std::path::PathBuf>| p.as_ref().map(|p| p.to_string_lossy().into());
     [
@@ -137,13 +155,15 @@ fn values(report: &Report<'_>) -> [Option<Value>; 11] {
         Some(minted.expires_at.into()),
         Some(minted.issued_at.into()),
         Some(spec.key_id.as_str().into()),
-        Some(spec.key_type.name().into()),
+        spec.api.is_connect().then(|| spec.key_type.name().into()),
         Some(spec.api.name().into()),
         spec.issuer_id.as_deref().map(Value::from),
         path(&written.key_path),
         path(&written.fastlane_json_path),
         clock_offset.map(Value::from),
         verified.map(Value::from),
+        access_token.map(|(token, _)| Value::from(token)),
+        access_token.map(|(_, expires_at)| Value::from(expires_at)),
     ]
 }
 
@@ -158,7 +178,11 @@ fn text(value: &Value) -> String {
 /// The secrets to mask before anything is printed: the token and, when the key is going
 /// to disk, every line of the key's base64 body and the body as one line (GitHub masks a
 /// secret as it was stored, not the decoded form a later `cat` of the key file prints).
-pub fn secrets(token: &str, key_on_disk: Option<&P256Key>) -> Vec<String> {
+pub fn secrets(
+    token: &str,
+    access_token: Option<&str>,
+    key_on_disk: Option<&P256Key>,
+) -> Vec<String> {
     let mut secrets = Vec::new();
     if let Some(key) = key_on_disk {
         let pem = key.to_pem();
@@ -167,6 +191,7 @@ pub fn secrets(token: &str, key_on_disk: Option<&P256Key>) -> Vec<String> {
         secrets.push(body.concat());
     }
     secrets.push(token.to_owned());
+    secrets.extend(access_token.map(str::to_owned));
     secrets
 }
 
@@ -248,17 +273,24 @@ pub fn summary(report: &Report<'_>) -> String {
         written,
         ..
     } = *report;
+    let what = match spec.key_type {
+        _ if !spec.api.is_connect() => "a",
+        crate::token::KeyType::Team => "a team key",
+        crate::token::KeyType::Individual => "an individual key",
+    };
     let mut line = format!(
-        "asc-jwt: minted {} key token for key ID {} (api {}, lifetime {} s), expires {}",
-        match spec.key_type {
-            crate::token::KeyType::Team => "a team",
-            crate::token::KeyType::Individual => "an individual",
-        },
+        "asc-jwt: minted {what} token for key ID {} (api {}, lifetime {} s), expires {}",
         spec.key_id,
         spec.api.name(),
         spec.duration,
         rfc3339(minted.expires_at)
     );
+    if let Some((_, expires_at)) = report.access_token {
+        line += &format!(
+            "; Apple issued an access token, expires {}",
+            rfc3339(expires_at)
+        );
+    }
     if let Some(path) = &written.key_path {
         line += &format!("; key file {}", crate::keyfile::shown(path));
     }
@@ -280,7 +312,7 @@ pub fn field_list(format: Format, quote: &str, separator: &str) -> String {
             .collect()
     };
     let mut list = named(None).join(separator);
-    for when in [FILES, ASKED] {
+    for when in [CONNECT, FILES, ASKED, ISSUED] {
         let extra = named(when);
         if !extra.is_empty() && format != Format::Github {
             list += &format!(", plus {} {}", and_list(&extra), when.unwrap_or_default());
@@ -324,7 +356,9 @@ mod tests {
         assert_eq!(
             field_list(Format::Dotenv, "`", ", "),
             "`ASC_TOKEN`, `ASC_TOKEN_EXPIRES_AT`, plus `ASC_KEY_PATH` and \
-             `ASC_FASTLANE_JSON_PATH` when those files are written"
+             `ASC_FASTLANE_JSON_PATH` when those files are written, plus `ASC_ACCESS_TOKEN` \
+             and `ASC_ACCESS_TOKEN_EXPIRES_AT` when Apple issued one (`business-manager`, \
+             `school-manager` with verify)"
         );
     }
 }

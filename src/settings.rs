@@ -55,14 +55,21 @@ pub struct Setting {
 /// The values the parsers have read, each on its own; `config` checks them together.
 #[derive(Debug, Default)]
 pub struct Low {
+    /// As given: its form depends on the api (`config` checks it).
     pub key_id: Option<String>,
     pub issuer_id: Option<String>,
     pub private_key: Option<String>,
     pub private_key_path: Option<String>,
     pub key_type: Option<KeyType>,
     pub duration: Option<u64>,
-    pub scope: Option<Vec<String>>,
+    /// As given: what it lists depends on the api (`config` reads it).
+    pub scope: Option<String>,
     pub api: Option<Api>,
+    pub team_id: Option<String>,
+    pub bundle_id: Option<String>,
+    pub client_id: Option<String>,
+    pub service_id: Option<String>,
+    pub origin: Option<Vec<String>>,
     pub format: Option<Format>,
     pub key_file: bool,
     pub key_dir: Option<String>,
@@ -97,6 +104,14 @@ impl Choice for Api {
     const CHOICES: &'static [(&'static str, Api)] = &[
         ("app-store-connect", Api::AppStoreConnect),
         ("enterprise", Api::Enterprise),
+        ("app-store-server", Api::AppStoreServer),
+        ("sign-in-with-apple", Api::SignInWithApple),
+        ("business-manager", Api::BusinessManager),
+        ("school-manager", Api::SchoolManager),
+        ("apns", Api::Apns),
+        ("music", Api::Music),
+        ("weatherkit", Api::WeatherKit),
+        ("maps", Api::Maps),
     ];
 }
 
@@ -142,12 +157,14 @@ settings! {
     KeyId key_id {
         env: "ASC_KEY_ID", input: Some("key-id"), section: Section::Token, unset: Unset::Required,
         help: "key ID, goes in the header's `kid`; exactly 10 ASCII letters and digits, \
-               lower case is upper-cased",
-        parse: |v, low| set(&mut low.key_id, values::key_id(v).map(Some)),
+               lower case is upper-cased (`business-manager`, `school-manager`: the key's \
+               8-4-4-4-12 UUID)",
+        parse: |v, low| set(&mut low.key_id, Ok(Some(v.to_owned()))),
     }
     IssuerId issuer_id {
         env: "ASC_ISSUER_ID", input: Some("issuer-id"), section: Section::Token,
-        unset: Unset::Rule("required for team keys, must be unset for individual keys"),
+        unset: Unset::Rule("required for team keys and `app-store-server`, must be unset \
+                            otherwise"),
         help: "issuer ID, goes in `iss`; 8-4-4-4-12 hex digits, any case",
         parse: |v, low| set(&mut low.issuer_id, Ok(Some(v.to_owned()))),
     }
@@ -165,29 +182,75 @@ settings! {
     }
     KeyType key_type {
         env: "ASC_KEY_TYPE", input: Some("key-type"), section: Section::Token,
-        unset: Unset::Value("team"),
+        unset: Unset::Default("`team` (`app-store-connect` and `enterprise` only)"),
         help: "`team` or `individual`",
         parse: |v, low| set(&mut low.key_type, one_of(v).map(Some)),
     }
     Duration duration {
         env: "ASC_DURATION", input: Some("duration"), section: Section::Token,
-        unset: Unset::Value("1200"),
-        help: "token lifetime `exp - iat` in seconds, 120 to 1200; up to 15777000 (six \
-               months) when the scope lists GET requests only",
+        unset: Unset::Default("per api: the maximum for `sign-in-with-apple`, otherwise \
+                            1200 (20 minutes)"),
+        help: "token lifetime `exp - iat` in seconds, from 120 to the api's maximum: 1200, \
+               or 15777000 (six months) when the scope lists GET requests only \
+               (`app-store-connect`, `enterprise`); 3600 (`app-store-server`); 15551999 \
+               (under 180 days: `business-manager`, `school-manager`); 15777000 (the \
+               others); must be unset for `apns`, whose tokens have no `exp` and work for \
+               3600",
         parse: |v, low| set(&mut low.duration, values::seconds(v).map(Some)),
     }
     Scope scope {
         env: "ASC_SCOPE", input: Some("scope"), section: Section::Token, unset: Unset::Nothing,
-        help: "allowed requests, each `METHOD /path` with an optional `?query` (METHOD one \
-               of GET POST PATCH PUT DELETE): a JSON array of strings, or one entry per line",
-        parse: |v, low| set(&mut low.scope, values::scope(v).map(Some)),
+        help: "a JSON array of strings, or one entry per line: the allowed requests, each \
+               `METHOD /path` with an optional `?query` (METHOD one of GET POST PATCH PUT \
+               DELETE; `app-store-connect`, `enterprise`), or the token's scopes \
+               (`server_api`, `mapkit_js`, `web_snapshots`, `embed_api`; `maps`)",
+        parse: |v, low| set(&mut low.scope, Ok(Some(v.to_owned()))),
     }
     Api api {
         env: "ASC_API", input: Some("api"), section: Section::Token,
         unset: Unset::Value("app-store-connect"),
-        help: "`app-store-connect` (aud `appstoreconnect-v1`) or `enterprise` (aud \
-               `apple-developer-enterprise-v1`)",
+        help: "the service: `app-store-connect` (aud `appstoreconnect-v1`), `enterprise` \
+               (aud `apple-developer-enterprise-v1`), `app-store-server` (App Store Server \
+               API), `sign-in-with-apple` (client secret), `business-manager` or \
+               `school-manager` (client assertion), `apns` (provider token), `music` \
+               (MusicKit developer token), `weatherkit` or `maps`",
         parse: |v, low| set(&mut low.api, one_of(v).map(Some)),
+    }
+    TeamId team_id {
+        env: "ASC_TEAM_ID", input: Some("team-id"), section: Section::Token,
+        unset: Unset::Rule("required for `sign-in-with-apple`, `apns`, `music`, \
+                            `weatherkit` and `maps`, must be unset otherwise"),
+        help: "your 10-character Team ID, goes in `iss`; lower case is upper-cased",
+        parse: |v, low| set(&mut low.team_id, values::team_id(v).map(Some)),
+    }
+    BundleId bundle_id {
+        env: "ASC_BUNDLE_ID", input: Some("bundle-id"), section: Section::Token,
+        unset: Unset::Rule("required for `app-store-server`, must be unset otherwise"),
+        help: "the app's bundle ID, goes in `bid`, e.g. `com.example.app`",
+        parse: |v, low| set(&mut low.bundle_id, values::identifier(v, "com.example.app").map(Some)),
+    }
+    ClientId client_id {
+        env: "ASC_CLIENT_ID", input: Some("client-id"), section: Section::Token,
+        unset: Unset::Rule("required for `sign-in-with-apple`, `business-manager` and \
+                            `school-manager`, must be unset otherwise"),
+        help: "goes in `sub`: the Services ID or App ID that signs in (`sign-in-with-apple`, \
+               case-sensitive), or the `BUSINESSAPI.…`/`SCHOOLAPI.…` client ID (also `iss`)",
+        parse: |v, low| set(&mut low.client_id, values::identifier(v, "com.example.web").map(Some)),
+    }
+    ServiceId service_id {
+        env: "ASC_SERVICE_ID", input: Some("service-id"), section: Section::Token,
+        unset: Unset::Rule("required for `weatherkit`, must be unset otherwise"),
+        help: "the WeatherKit Services ID, goes in `sub` and the header's `id` \
+               (`TEAMID.SERVICEID`)",
+        parse: |v, low| set(&mut low.service_id, values::identifier(v, "com.example.weather").map(Some)),
+    }
+    Origin origin {
+        env: "ASC_ORIGIN", input: Some("origin"), section: Section::Token,
+        unset: Unset::Nothing,
+        help: "`music` and `maps` only: web origins allowed to use the token, a JSON array of \
+               strings or one per line (`music` writes an array, `maps` one comma-separated \
+               string); `maps` needs one with the scopes other than `server_api`",
+        parse: |v, low| set(&mut low.origin, values::origins(v).map(Some)),
     }
     Format format {
         env: "ASC_FORMAT", input: None, section: Section::Token, unset: Unset::Value("text"),
@@ -241,9 +304,9 @@ settings! {
     Verify verify {
         env: "ASC_VERIFY", input: Some("verify"), section: Section::Apple,
         unset: Unset::Value("false"),
-        help: "`true`: after minting, one authenticated read (`GET /v1/apps?limit=1`; \
-               `GET /v1/bundleIds?limit=1` for `enterprise`); exit 3 with Apple's error and \
-               a diagnosis if it refuses",
+        help: "`true`: after minting, ask Apple with one harmless request per api (listed \
+               below); exit 3 with Apple's error and a diagnosis if it refuses; not \
+               available for `apns`, which speaks HTTP/2 only",
         parse: |v, low| set(&mut low.verify, one_of(v)),
     }
     ApiBaseUrl api_base_url {
@@ -361,8 +424,13 @@ pub fn help() -> String {
             format!("  {:<7} {}", f.name(), list.trim_start())
         })
         .collect();
+    let probes: String = crate::token::Api::ALL
+        .iter()
+        .map(|&api| format!("  {}: {}\n", api.name(), crate::apple::probe_words(api)))
+        .collect();
     format!(
-        "{HELP_HEAD}{}\n{HELP_KEY_FILES}{}\n{HELP_APPLE}{}\n{HELP_FORMATS}{formats}{HELP_TAIL}",
+        "{HELP_HEAD}{}\n{HELP_KEY_FILES}{}\n{HELP_APPLE}{}\n{HELP_PROBES}{probes}\n\
+         {HELP_FORMATS}{formats}{HELP_TAIL}",
         section(Section::Token),
         section(Section::KeyFiles),
         section(Section::Apple),
@@ -370,7 +438,8 @@ pub fn help() -> String {
 }
 
 const HELP_HEAD: &str = "\
-asc-jwt: mint an App Store Connect API token (ES256 JWT) from environment variables
+asc-jwt: mint an App Store Connect API token, or another Apple service's ES256 JWT, from
+environment variables
 
 Usage: asc-jwt            print a token, configured by the variables below
        asc-jwt --help     print this help
@@ -387,6 +456,11 @@ Key files for Apple's tools (altool, notarytool, xcodebuild) and fastlane:
 const HELP_APPLE: &str = "\
 Asking Apple (optional; one HTTPS request each, 5 s timeout, HTTPS_PROXY/NO_PROXY
 honoured):
+";
+
+const HELP_PROBES: &str = "\
+What ASC_VERIFY asks, per api (Business/School Manager: the exchange for an access token;
+Sign in with Apple: a dummy code, so `invalid_grant` means the secret was accepted):
 ";
 
 const HELP_FORMATS: &str = "\

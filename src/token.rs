@@ -1,7 +1,12 @@
-//! Header, claims and the timing rule of an App Store Connect API token.
+//! Header, claims and lifetime rule of every Apple token this crate mints. Each rule
+//! names the Apple documentation page it follows (paths under
+//! `https://developer.apple.com/documentation/`).
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::key::P256Key;
 
@@ -9,47 +14,187 @@ use crate::key::P256Key;
 /// Apple's still yields a token Apple accepts (a future `iat` is refused with 401).
 pub const BACKDATE_SECONDS: i64 = 60;
 
-/// Apple's limit on `exp - iat` for ordinary tokens: 20 minutes.
+/// Apple's limit on `exp - iat` for ordinary App Store Connect tokens: 20 minutes
+/// (`appstoreconnectapi/generating-tokens-for-api-requests`).
 pub const MAX_DURATION: u64 = 1200;
-/// Apple's limit for tokens whose scope lists GET requests only: six months.
+/// Six months: App Store Connect tokens whose scope lists GET requests only (same page),
+/// Sign in with Apple client secrets (`signinwithapple/creating-a-client-secret`: "more
+/// than 15777000 seconds (six months) in the future … is an error") and Apple Music
+/// developer tokens (`applemusicapi/generating-developer-tokens`).
 pub const MAX_GET_ONLY_DURATION: u64 = 15_777_000;
+/// App Store Server API: "Tokens that expire more than 60 minutes after the time in
+/// `iat` are not valid" (`appstoreserverapi/generating-json-web-tokens-for-api-requests`).
+pub const MAX_APP_STORE_SERVER_DURATION: u64 = 3600;
+/// Apple School and Business Manager API: `exp` "less than 180 days from the `iat`
+/// timestamp" (`apple-school-and-business-manager-api/implementing-oauth-for-the-apple-
+/// school-manager-and-apple-business-api`), so one second under 180 days at most.
+pub const MAX_CLIENT_ASSERTION_DURATION: u64 = 180 * 86_400 - 1;
+/// APNs: "If the value in the `iat` field is more than one hour old, APNs rejects any
+/// notifications containing the token" (`usernotifications/establishing-a-token-based-
+/// connection-to-apns`). The token has no `exp`; this is when it stops working.
+pub const APNS_LIFETIME: u64 = 3600;
 /// Below this a back-dated token would be usable for under a minute.
 pub const MIN_DURATION: u64 = 120;
 
-/// Who the token speaks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Who the token speaks for (App Store Connect and Enterprise only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyType {
     /// A team key: `iss` is the issuer ID.
+    #[default]
     Team,
     /// An individual key: `sub` is `"user"` and there is no `iss`.
     Individual,
 }
 
-/// Which Apple API the token is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Which Apple service the token is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Api {
     /// The App Store Connect API.
+    #[default]
     AppStoreConnect,
     /// The Enterprise Program API.
     Enterprise,
+    /// The App Store Server API (In-App Purchase keys).
+    AppStoreServer,
+    /// A Sign in with Apple client secret.
+    SignInWithApple,
+    /// An Apple Business Manager API client assertion.
+    BusinessManager,
+    /// An Apple School Manager API client assertion.
+    SchoolManager,
+    /// An APNs provider token.
+    Apns,
+    /// An Apple Music API (MusicKit) developer token.
+    Music,
+    /// A WeatherKit REST API token.
+    WeatherKit,
+    /// A Maps Server API / MapKit JS token.
+    Maps,
+}
+
+/// How long a token of one service may live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifetime {
+    /// `exp - iat` from [`MIN_DURATION`] to the maximum; the default when unset.
+    Up { max: u64, default: u64 },
+    /// App Store Connect's rule: 20 minutes, six months with a GET-only scope.
+    ScopeDependent,
+    /// No `exp`: the service stops accepting the token this long after `iat`.
+    Fixed(u64),
 }
 
 impl Api {
-    /// The `aud` claim Apple expects.
-    pub fn audience(self) -> &'static str {
-        match self {
-            Api::AppStoreConnect => "appstoreconnect-v1",
-            Api::Enterprise => "apple-developer-enterprise-v1",
-        }
-    }
+    /// Every service, in the order `--help` lists them.
+    pub const ALL: [Api; 10] = [
+        Api::AppStoreConnect,
+        Api::Enterprise,
+        Api::AppStoreServer,
+        Api::SignInWithApple,
+        Api::BusinessManager,
+        Api::SchoolManager,
+        Api::Apns,
+        Api::Music,
+        Api::WeatherKit,
+        Api::Maps,
+    ];
 
     /// The name used in configuration and output.
     pub fn name(self) -> &'static str {
         match self {
             Api::AppStoreConnect => "app-store-connect",
             Api::Enterprise => "enterprise",
+            Api::AppStoreServer => "app-store-server",
+            Api::SignInWithApple => "sign-in-with-apple",
+            Api::BusinessManager => "business-manager",
+            Api::SchoolManager => "school-manager",
+            Api::Apns => "apns",
+            Api::Music => "music",
+            Api::WeatherKit => "weatherkit",
+            Api::Maps => "maps",
+        }
+    }
+
+    /// What the token is, in words, for messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Api::AppStoreConnect => "App Store Connect API tokens",
+            Api::Enterprise => "Enterprise Program API tokens",
+            Api::AppStoreServer => "App Store Server API tokens",
+            Api::SignInWithApple => "Sign in with Apple client secrets",
+            Api::BusinessManager => "Apple Business Manager client assertions",
+            Api::SchoolManager => "Apple School Manager client assertions",
+            Api::Apns => "APNs provider tokens",
+            Api::Music => "Apple Music developer tokens",
+            Api::WeatherKit => "WeatherKit tokens",
+            Api::Maps => "Maps tokens",
+        }
+    }
+
+    /// The `aud` claim Apple expects, if the service has one.
+    pub fn audience(self) -> Option<&'static str> {
+        match self {
+            Api::AppStoreConnect | Api::AppStoreServer => Some("appstoreconnect-v1"),
+            Api::Enterprise => Some("apple-developer-enterprise-v1"),
+            // `signinwithapple/creating-a-client-secret`: "use https://appleid.apple.com".
+            Api::SignInWithApple => Some("https://appleid.apple.com"),
+            // The OAuth page (see MAX_CLIENT_ASSERTION_DURATION): not the URL the
+            // assertion is posted to, which has no `/v2`.
+            Api::BusinessManager | Api::SchoolManager => {
+                Some("https://account.apple.com/auth/oauth2/v2/token")
+            }
+            Api::Apns | Api::Music | Api::WeatherKit | Api::Maps => None,
+        }
+    }
+
+    /// Whether the header carries `typ: JWT`: in the header tables of App Store Connect,
+    /// the App Store Server API and Maps (`applemapsserverapi/creating-and-using-tokens-
+    /// with-maps-server-api`); the other services list `alg` and `kid` only, and
+    /// WeatherKit asks for "only the claims listed".
+    pub fn has_typ(self) -> bool {
+        matches!(
+            self,
+            Api::AppStoreConnect | Api::Enterprise | Api::AppStoreServer | Api::Maps
+        )
+    }
+
+    /// App Store Connect and the Enterprise Program API: team and individual keys,
+    /// scopes, key files.
+    pub fn is_connect(self) -> bool {
+        matches!(self, Api::AppStoreConnect | Api::Enterprise)
+    }
+
+    /// Apple Business or School Manager: a client assertion with a UUID key ID.
+    pub fn is_manager(self) -> bool {
+        matches!(self, Api::BusinessManager | Api::SchoolManager)
+    }
+
+    pub fn lifetime(self) -> Lifetime {
+        const TWENTY_MINUTES: u64 = 1200;
+        match self {
+            Api::AppStoreConnect | Api::Enterprise => Lifetime::ScopeDependent,
+            Api::AppStoreServer => Lifetime::Up {
+                max: MAX_APP_STORE_SERVER_DURATION,
+                default: TWENTY_MINUTES,
+            },
+            // A secret is stored in the app's auth provider and rotated: as long as allowed.
+            Api::SignInWithApple => Lifetime::Up {
+                max: MAX_GET_ONLY_DURATION,
+                default: MAX_GET_ONLY_DURATION,
+            },
+            Api::BusinessManager | Api::SchoolManager => Lifetime::Up {
+                max: MAX_CLIENT_ASSERTION_DURATION,
+                default: TWENTY_MINUTES,
+            },
+            Api::Apns => Lifetime::Fixed(APNS_LIFETIME),
+            // WeatherKit (`weatherkitrestapi/request-authentication-for-weatherkit-rest-api`)
+            // and Maps state no limit; six months, as for Apple's other developer tokens,
+            // is this tool's own bound.
+            Api::Music | Api::WeatherKit | Api::Maps => Lifetime::Up {
+                max: MAX_GET_ONLY_DURATION,
+                default: TWENTY_MINUTES,
+            },
         }
     }
 }
@@ -64,17 +209,41 @@ impl KeyType {
     }
 }
 
-/// Everything a token says, apart from the times.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything a token says, apart from the times. `config` sets exactly the fields the
+/// chosen service uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TokenSpec {
     pub key_id: String,
-    /// The issuer ID; `None` exactly for individual keys.
+    /// The issuer ID: App Store Connect team keys, Enterprise, App Store Server API.
     pub issuer_id: Option<String>,
     pub key_type: KeyType,
     pub api: Api,
-    /// `exp - iat`, in seconds.
+    /// `exp - iat`, in seconds (for APNs, how long Apple accepts the token).
     pub duration: u64,
+    /// App Store Connect: requests allowed; Maps: the token's scopes.
     pub scope: Option<Vec<String>>,
+    /// The 10-character Team ID: `iss` of the developer-account services.
+    pub team_id: Option<String>,
+    /// App Store Server API: `bid`.
+    pub bundle_id: Option<String>,
+    /// Sign in with Apple: `sub` (Services ID or App ID); Business/School Manager:
+    /// `iss` and `sub`.
+    pub client_id: Option<String>,
+    /// WeatherKit: `sub`, and the header's `id` after the Team ID.
+    pub service_id: Option<String>,
+    /// MusicKit and Maps: web origins allowed to use the token.
+    pub origin: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct Header<'a> {
+    alg: &'static str,
+    kid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    typ: Option<&'static str>,
+    /// WeatherKit: `TEAMID.SERVICEID`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -82,12 +251,20 @@ struct Claims<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     iss: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    sub: Option<&'static str>,
+    sub: Option<&'a str>,
     iat: i64,
-    exp: i64,
-    aud: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    scope: Option<&'a [String]>,
+    exp: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aud: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jti: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<Value>,
 }
 
 /// A signed token and its times (Unix seconds).
@@ -95,6 +272,7 @@ struct Claims<'a> {
 pub struct Minted {
     pub token: String,
     pub issued_at: i64,
+    /// `exp`; for APNs, whose token has none, when Apple stops accepting it.
     pub expires_at: i64,
 }
 
@@ -108,6 +286,85 @@ impl std::fmt::Debug for Minted {
     }
 }
 
+fn header(spec: &TokenSpec) -> Header<'_> {
+    Header {
+        alg: "ES256",
+        kid: &spec.key_id,
+        typ: spec.api.has_typ().then_some("JWT"),
+        // `weatherkitrestapi/request-authentication-for-weatherkit-rest-api`: "your
+        // 10-character Team ID and Service ID, separated by a period".
+        id: match (spec.api, &spec.team_id, &spec.service_id) {
+            (Api::WeatherKit, Some(team), Some(service)) => Some(format!("{team}.{service}")),
+            _ => None,
+        },
+    }
+}
+
+fn claims(spec: &TokenSpec, issued_at: i64, expires_at: i64) -> Claims<'_> {
+    let api = spec.api;
+    let (iss, sub) = match api {
+        Api::AppStoreConnect | Api::Enterprise => match spec.key_type {
+            KeyType::Team => (spec.issuer_id.as_deref(), None),
+            KeyType::Individual => (None, Some("user")),
+        },
+        Api::AppStoreServer => (spec.issuer_id.as_deref(), None),
+        Api::SignInWithApple => (spec.team_id.as_deref(), spec.client_id.as_deref()),
+        // Apple's table lists `sub` (the client ID) and no `iss`; Apple's sample script on
+        // the same page also sends `iss`, set to the client ID.
+        Api::BusinessManager | Api::SchoolManager => {
+            (spec.client_id.as_deref(), spec.client_id.as_deref())
+        }
+        Api::WeatherKit => (spec.team_id.as_deref(), spec.service_id.as_deref()),
+        Api::Apns | Api::Music | Api::Maps => (spec.team_id.as_deref(), None),
+    };
+    let list = |items: &[String]| Value::from(items.to_vec());
+    Claims {
+        iss,
+        sub,
+        iat: issued_at,
+        // APNs' token is `iss` and `iat` alone.
+        exp: (api != Api::Apns).then_some(expires_at),
+        aud: api.audience(),
+        bid: spec
+            .bundle_id
+            .as_deref()
+            .filter(|_| api == Api::AppStoreServer),
+        // "Any unique identifier" (the OAuth page).
+        jti: api.is_manager().then(random_uuid),
+        scope: match api {
+            Api::Maps => spec.scope.as_ref().map(|s| Value::from(s.join(" "))),
+            _ if api.is_connect() => spec.scope.as_deref().map(list),
+            _ => None,
+        },
+        // MusicKit: "an array of strings"; Maps: one string, "a comma-separated list of
+        // origins".
+        origin: match api {
+            Api::Music => spec.origin.as_deref().map(list),
+            Api::Maps => spec.origin.as_ref().map(|o| Value::from(o.join(","))),
+            _ => None,
+        },
+    }
+}
+
+/// A random (version 4) UUID, from the operating system's random source.
+fn random_uuid() -> String {
+    use ring::rand::{SecureRandom, SystemRandom};
+    let mut b = [0u8; 16];
+    // The system source fails only on a broken OS; an all-zero UUID is still well-formed.
+    let _ = SystemRandom::new().fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 /// Signs a token for `spec` at Unix time `now`: `iat = now - 60`, `exp = iat + duration`.
 pub fn mint(
     spec: &TokenSpec,
@@ -117,23 +374,80 @@ pub fn mint(
     crate::crypto::install();
     let issued_at = now - BACKDATE_SECONDS;
     let expires_at = issued_at.saturating_add(i64::try_from(spec.duration).unwrap_or(i64::MAX));
-    let mut header = Header::new(Algorithm::ES256);
-    header.kid = Some(spec.key_id.clone());
-    let claims = Claims {
-        iss: match spec.key_type {
-            KeyType::Team => spec.issuer_id.as_deref(),
-            KeyType::Individual => None,
-        },
-        sub: (spec.key_type == KeyType::Individual).then_some("user"),
-        iat: issued_at,
-        exp: expires_at,
-        aud: spec.api.audience(),
-        scope: spec.scope.as_deref(),
-    };
-    let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ec_der(key.pkcs8_der()))?;
+    let message = format!(
+        "{}.{}",
+        base64_json(&header(spec)),
+        base64_json(&claims(spec, issued_at, expires_at))
+    );
+    let signature = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &EncodingKey::from_ec_der(key.pkcs8_der()),
+        Algorithm::ES256,
+    )?;
     Ok(Minted {
-        token,
+        token: format!("{message}.{signature}"),
         issued_at,
         expires_at,
     })
+}
+
+/// A JWT segment: JSON in unpadded base64url. (Header and claims, plain structs of
+/// strings and numbers, cannot fail to serialize.)
+fn base64_json<T: Serialize>(value: &T) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(token: &str) -> (Value, Value) {
+        let mut it = token.split('.');
+        let mut decode = || -> Value {
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(it.next().unwrap()).unwrap()).unwrap()
+        };
+        (decode(), decode())
+    }
+
+    #[test]
+    fn random_uuids_are_version_4_and_differ() {
+        let (a, b) = (random_uuid(), random_uuid());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!("89ab".contains(&a[19..20]));
+    }
+
+    #[test]
+    fn apns_tokens_have_no_exp_and_weatherkit_headers_an_id() {
+        let key = crate::key::parse(include_bytes!("../tests/fixtures/test-only-p256.p8")).unwrap();
+        let spec = TokenSpec {
+            key_id: "TESTKEY123".into(),
+            api: Api::Apns,
+            duration: APNS_LIFETIME,
+            team_id: Some("TEAM123456".into()),
+            ..TokenSpec::default()
+        };
+        let minted = mint(&spec, &key, 1_800_000_000).unwrap();
+        let (header, claims) = parts(&minted.token);
+        assert_eq!(
+            header,
+            serde_json::json!({"alg": "ES256", "kid": "TESTKEY123"})
+        );
+        assert_eq!(
+            claims,
+            serde_json::json!({"iss": "TEAM123456", "iat": 1_800_000_000 - 60})
+        );
+        assert_eq!(minted.expires_at, minted.issued_at + 3600);
+
+        let spec = TokenSpec {
+            api: Api::WeatherKit,
+            service_id: Some("com.example.weather".into()),
+            duration: 1200,
+            ..spec
+        };
+        let (header, _) = parts(&mint(&spec, &key, 1_800_000_000).unwrap().token);
+        assert_eq!(header["id"], "TEAM123456.com.example.weather");
+        assert_eq!(header.get("typ"), None);
+    }
 }

@@ -149,20 +149,7 @@ const SCOPE_METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
 
 /// A JSON array of strings, or one entry per line.
 pub fn scope(value: &str) -> Result<Vec<String>, String> {
-    let entries: Vec<String> = if value.starts_with('[') {
-        serde_json::from_str::<Vec<String>>(value).map_err(|_| {
-            "starts with `[` but is not a JSON array of strings: expected e.g. \
-             `[\"GET /v1/apps\"]`, or one entry per line"
-                .to_owned()
-        })?
-    } else {
-        value.lines().map(str::to_owned).collect()
-    };
-    let entries: Vec<String> = entries
-        .into_iter()
-        .map(|e| e.trim().to_owned())
-        .filter(|e| !e.is_empty())
-        .collect();
+    let entries = list(value, "[\"GET /v1/apps\"]")?;
     if entries.is_empty() {
         return Err(
             "lists no requests: expected entries such as `GET /v1/apps`, or leave it \
@@ -250,6 +237,162 @@ pub fn duration_bounds(seconds: u64, scope: Option<&[String]>) -> Result<u64, St
         ));
     }
     Ok(seconds)
+}
+
+/// A Team ID: like a key ID, 10 letters and digits, upper-cased
+/// (`signinwithapple/creating-a-client-secret`: "the 10-character Team ID").
+pub fn team_id(value: &str) -> Result<String, String> {
+    const EXPECTED: &str = "expected the 10-character Team ID shown under Membership details \
+                            in your Apple Developer account, e.g. `DEF123GHIJ`";
+    if looks_like_key(value) {
+        return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
+    }
+    if !is_key_id(value) {
+        return Err(format!(
+            "is {}: {EXPECTED}",
+            match value.chars().all(|c| c.is_ascii_alphanumeric()) {
+                true => format!("{} characters long", value.chars().count()),
+                false => "not only ASCII letters and digits".to_owned(),
+            }
+        ));
+    }
+    Ok(value.to_ascii_uppercase())
+}
+
+/// A bundle ID, Services ID, App ID or client ID: ASCII letters, digits, `.`, `-` and
+/// `_`, kept as written (Apple compares them case-sensitively).
+pub fn identifier(value: &str, example: &str) -> Result<String, String> {
+    if looks_like_key(value) {
+        return Err(format!("{LOOKS_LIKE_THE_KEY}; expected e.g. `{example}`"));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+    if let Some(position) = value.chars().position(|c| !allowed(c)) {
+        return Err(format!(
+            "has a character other than ASCII letters, digits, `.`, `-` and `_` at position \
+             {}: expected an identifier such as `{example}`",
+            position + 1
+        ));
+    }
+    if value.len() > 255 {
+        return Err(format!(
+            "is {} characters long: expected at most 255",
+            value.len()
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Web origins (MusicKit, Maps): a JSON array of strings, or one per line; each one word
+/// without commas, since Maps joins them with commas.
+pub fn origins(value: &str) -> Result<Vec<String>, String> {
+    let entries = list(value, "[\"https://example.com\"]")?;
+    if entries.is_empty() {
+        return Err(
+            "lists no origins: expected e.g. `https://example.com`, or leave it unset".into(),
+        );
+    }
+    for (n, entry) in entries.iter().enumerate() {
+        if entry
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+        {
+            return Err(format!(
+                "entry {} has white space or a comma: put one origin per line or per array \
+                 element, e.g. `https://example.com`",
+                n + 1
+            ));
+        }
+        if entry.len() > 300 {
+            return Err(format!("entry {} is longer than 300 characters", n + 1));
+        }
+    }
+    Ok(entries)
+}
+
+/// A JSON array of strings, or one entry per line; entries trimmed, blank ones dropped.
+fn list(value: &str, example: &str) -> Result<Vec<String>, String> {
+    let entries: Vec<String> = if value.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(value).map_err(|_| {
+            format!(
+                "starts with `[` but is not a JSON array of strings: expected e.g. \
+                 `{example}`, or one entry per line"
+            )
+        })?
+    } else {
+        value.lines().map(str::to_owned).collect()
+    };
+    Ok(entries
+        .into_iter()
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .collect())
+}
+
+/// The scopes a Maps token may carry (`applemapsserverapi/creating-and-using-tokens-with-
+/// maps-server-api`).
+pub const MAPS_SCOPES: [&str; 4] = ["server_api", "mapkit_js", "web_snapshots", "embed_api"];
+
+/// A Maps token's scopes, each one of [`MAPS_SCOPES`].
+pub fn maps_scope(value: &str) -> Result<Vec<String>, String> {
+    let entries = list(value, "[\"server_api\"]")?;
+    let expected = format!("expected one or more of `{}`", MAPS_SCOPES.join("`, `"));
+    if entries.is_empty() {
+        return Err(format!("lists no scopes: {expected}"));
+    }
+    for (n, entry) in entries.iter().enumerate() {
+        if !MAPS_SCOPES.contains(&entry.as_str()) {
+            return Err(format!("entry {} is {}: {expected}", n + 1, shown(entry)));
+        }
+    }
+    Ok(entries)
+}
+
+/// Apple Business and School Manager key IDs are UUIDs ("your `keyId` that returns when
+/// you upload a public key"), kept as written.
+pub fn manager_key_id(value: &str) -> Result<String, String> {
+    const EXPECTED: &str = "expected the key ID shown when the key was added to the API \
+                            account, 8-4-4-4-12 hex digits such as \
+                            `e339d085-a821-438a-a527-d044edacf50a`";
+    if looks_like_key(value) {
+        return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
+    }
+    let hex = |s: &str| s.chars().all(|c| c.is_ascii_hexdigit());
+    let lengths: Vec<usize> = value.split('-').map(str::len).collect();
+    if lengths != [8, 4, 4, 4, 12] || !value.split('-').all(hex) {
+        let hint = match is_key_id(value) {
+            true => " (10 letters and digits are the key IDs of developer-account keys)",
+            false => "",
+        };
+        return Err(format!("is not a UUID{hint}: {EXPECTED}"));
+    }
+    Ok(value.to_owned())
+}
+
+/// A lifetime from `min` to the service's `max` seconds.
+pub fn duration_up_to(seconds: u64, min: u64, max: u64, title: &str) -> Result<u64, String> {
+    if seconds < min {
+        return Err(format!(
+            "is {seconds} s: expected at least {min} s, because the token is back-dated by \
+             60 s and would otherwise be usable for under a minute"
+        ));
+    }
+    if seconds > max {
+        return Err(format!(
+            "is {seconds} s: {title} live at most {max} s ({}); lower it",
+            in_words(max)
+        ));
+    }
+    Ok(seconds)
+}
+
+/// A limit in the words Apple uses for it.
+fn in_words(seconds: u64) -> String {
+    match seconds {
+        3600 => "60 minutes".into(),
+        15_777_000 => "six months".into(),
+        s if s % 86_400 == 86_399 => format!("under {} days", s / 86_400 + 1),
+        s => format!("{} minutes", s / 60),
+    }
 }
 
 /// Only loopback over plain HTTP: the override exists for tests and must never send a

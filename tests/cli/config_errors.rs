@@ -116,7 +116,7 @@ const CASES: &[Case] = &[
         configured: true,
         env: &[("ASC_API", "itunes")],
         stderr: &[
-            "error: ASC_API (input api) is `itunes`: expected `app-store-connect` or `enterprise`",
+            "error: ASC_API (input api) is `itunes`: expected `app-store-connect`, `enterprise`, `app-store-server`, `sign-in-with-apple`, `business-manager`, `school-manager`, `apns`, `music`, `weatherkit` or `maps`",
         ],
     },
     Case {

@@ -1,0 +1,437 @@
+//! Which settings each Apple service uses, requires and refuses, and the checks that
+//! depend on the service: from the values the table's parsers read ([`Low`]) to the
+//! token's [`TokenSpec`]. Pure, like the rest of `config`, which calls it.
+
+use crate::problems::Invalid;
+use crate::settings::{Low, Var};
+use crate::token::{Api, KeyType, Lifetime, MAX_DURATION, MIN_DURATION, TokenSpec};
+use crate::values;
+
+/// How a service uses a setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    Required,
+    Optional,
+    /// Setting it is an error: the service has no place for it.
+    Unused,
+}
+
+/// The settings that differ between services. The others (the key, format, key folder,
+/// clock, verify) mean the same for all, with the exceptions [`check`] names.
+pub const VARYING: [Var; 9] = [
+    Var::IssuerId,
+    Var::KeyType,
+    Var::Scope,
+    Var::TeamId,
+    Var::BundleId,
+    Var::ClientId,
+    Var::ServiceId,
+    Var::Origin,
+    Var::Duration,
+];
+
+/// How `api` uses `var` (one of [`VARYING`]). App Store Connect's issuer ID depends on
+/// the key type, so it is `Optional` here and checked with the key type.
+pub fn usage(api: Api, var: Var) -> Usage {
+    use Api::*;
+    use Usage::*;
+    let team = matches!(api, SignInWithApple | Apns | Music | WeatherKit | Maps);
+    match var {
+        Var::IssuerId if api == AppStoreServer => Required,
+        Var::IssuerId | Var::KeyType if api.is_connect() => Optional,
+        Var::Scope if api.is_connect() || api == Maps => Optional,
+        Var::TeamId if team => Required,
+        Var::BundleId if api == AppStoreServer => Required,
+        Var::ClientId if api == SignInWithApple || api.is_manager() => Required,
+        Var::ServiceId if api == WeatherKit => Required,
+        Var::Origin if matches!(api, Music | Maps) => Optional,
+        // APNs tokens have no `exp`.
+        Var::Duration if api != Apns => Optional,
+        _ => Unused,
+    }
+}
+
+/// Why a setting is refused with `api`, and what to do instead.
+fn unused(api: Api, var: Var) -> String {
+    let title = api.title();
+    let specific = match (api, var) {
+        (_, Var::IssuerId) if api.is_manager() => Some(format!(
+            "{title} are issued by the client ID: set ASC_CLIENT_ID (input client-id) instead"
+        )),
+        (_, Var::IssuerId) => Some(format!(
+            "{title} are issued by your Team ID: set ASC_TEAM_ID (input team-id) instead"
+        )),
+        (_, Var::TeamId) if api.is_connect() || api == Api::AppStoreServer => Some(format!(
+            "{title} are issued by the issuer ID shown above the keys in App Store Connect: \
+             set ASC_ISSUER_ID (input issuer-id) instead"
+        )),
+        (Api::SignInWithApple, Var::BundleId | Var::ServiceId) => Some(
+            "Sign in with Apple names the app by its client ID: put the Services ID (web) or \
+             the App ID's bundle ID (apps) in ASC_CLIENT_ID (input client-id) instead"
+                .into(),
+        ),
+        (Api::WeatherKit, Var::ClientId | Var::BundleId) => Some(
+            "WeatherKit names the Services ID registered for it: put it in ASC_SERVICE_ID \
+             (input service-id) instead"
+                .into(),
+        ),
+        (Api::Apns, Var::Duration) => Some(
+            "APNs tokens have no `exp`: Apple accepts them for one hour after `iat`, and \
+             refuses a new token more often than every 20 minutes"
+                .into(),
+        ),
+        _ => None,
+    };
+    let users: Vec<String> = Api::ALL
+        .into_iter()
+        .filter(|&other| usage(other, var) != Usage::Unused)
+        .map(|other| format!("`{}`", other.name()))
+        .collect();
+    match specific {
+        Some(words) => format!("is set, but {words}, and unset this one"),
+        None => format!(
+            "is set, but {title} do not use it (it is for api {}); unset it",
+            users.join(", ")
+        ),
+    }
+}
+
+/// Why a setting `api` requires is missing.
+fn required(api: Api, var: Var) -> String {
+    let title = api.title();
+    match var {
+        Var::TeamId => format!(
+            "is not set: {title} are issued by your 10-character Team ID (Membership details \
+             in your Apple Developer account)"
+        ),
+        Var::IssuerId => format!(
+            "is not set: {title} are issued by the issuer ID shown with the In-App Purchase \
+             keys in App Store Connect (Users and Access > Integrations), 8-4-4-4-12 hex digits"
+        ),
+        Var::BundleId => format!(
+            "is not set: {title} name the app by its bundle ID (`bid`), e.g. `com.example.app`"
+        ),
+        Var::ClientId if api.is_manager() => format!(
+            "is not set: {title} are issued by the client ID shown with the API account, \
+             `{}` followed by a UUID",
+            manager_prefix(api)
+        ),
+        Var::ClientId => format!(
+            "is not set: {title} name the Services ID (web sign-in) or the App ID's bundle ID \
+             (apps) that signs in, as the app sends it in `client_id`"
+        ),
+        Var::ServiceId => format!(
+            "is not set: {title} name the Services ID registered for WeatherKit, e.g. \
+             `com.example.weatherkit-client`"
+        ),
+        _ => "is not set".into(),
+    }
+}
+
+/// The prefix of a Business or School Manager client ID.
+fn manager_prefix(api: Api) -> &'static str {
+    match api {
+        Api::SchoolManager => "SCHOOLAPI.",
+        _ => "BUSINESSAPI.",
+    }
+}
+
+/// Every check that depends on the service, and the spec when all pass.
+pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
+    let Some(api) = found.or(Var::Api, low.api, Api::AppStoreConnect) else {
+        // Without the service, only the key ID's presence can be checked.
+        if low.key_id.is_none() && !found.failed(Var::KeyId) {
+            found.problem(Var::KeyId, KEY_ID_UNSET);
+        }
+        return None;
+    };
+    for var in VARYING {
+        let set = is_set(low, var);
+        match usage(api, var) {
+            Usage::Unused if set && !found.failed(var) => found.problem(var, unused(api, var)),
+            Usage::Required if !set && !found.failed(var) => found.problem(var, required(api, var)),
+            _ => {}
+        }
+    }
+    connect_only(api, low, found);
+    let key_id = key_id(api, low, found);
+    let (key_type, issuer_id) = issuer(api, low, found);
+    let scope = scope(api, low, found);
+    let duration = duration(api, low, scope.as_ref(), found);
+    let client_id = client_id(api, low, found);
+    team_id(low, found);
+    maps_origin(api, low, scope.as_ref(), found);
+    let spec = TokenSpec {
+        api,
+        key_id: key_id?,
+        issuer_id: issuer_id?,
+        key_type: key_type?,
+        duration: duration?,
+        scope: scope?,
+        team_id: low.team_id.clone(),
+        bundle_id: low.bundle_id.clone(),
+        client_id: client_id?,
+        service_id: low.service_id.clone(),
+        origin: low.origin.clone(),
+    };
+    // `config` uses the spec only when no setting at all has a problem.
+    Some(spec)
+}
+
+fn is_set(low: &Low, var: Var) -> bool {
+    match var {
+        Var::IssuerId => low.issuer_id.is_some(),
+        Var::KeyType => low.key_type.is_some(),
+        Var::Scope => low.scope.is_some(),
+        Var::TeamId => low.team_id.is_some(),
+        Var::BundleId => low.bundle_id.is_some(),
+        Var::ClientId => low.client_id.is_some(),
+        Var::ServiceId => low.service_id.is_some(),
+        Var::Origin => low.origin.is_some(),
+        Var::Duration => low.duration.is_some(),
+        _ => false,
+    }
+}
+
+/// Key files and fastlane's JSON are for Apple's App Store Connect tools only.
+fn connect_only(api: Api, low: &Low, found: &mut Invalid) {
+    if api.is_connect() {
+        return;
+    }
+    let title = api.title();
+    for (var, on) in [
+        (Var::KeyFile, low.key_file),
+        (Var::FastlaneJson, low.fastlane_json),
+    ] {
+        if on {
+            found.problem(
+                var,
+                format!(
+                    "is `true`, but {title} are not read by altool, notarytool or fastlane: \
+                     key files are written for `app-store-connect` and `enterprise` only; \
+                     unset it"
+                ),
+            );
+        }
+    }
+    if api == Api::Apns && low.verify {
+        found.problem(Var::Verify, APNS_VERIFY);
+    }
+    if api == Api::Apns && low.clock == Some(crate::settings::Clock::Apple) {
+        found.problem(Var::Clock, APNS_CLOCK);
+    }
+}
+
+const APNS_VERIFY: &str = "is `true`, but APNs speaks HTTP/2 only, which asc-jwt's client does \
+                           not: an APNs token cannot be checked here; send a notification to \
+                           check it, and unset this";
+const APNS_CLOCK: &str = "is `apple`, but APNs speaks HTTP/2 only, which asc-jwt's client does \
+                          not, so its clock cannot be read; use `local`";
+const KEY_ID_UNSET: &str = "is not set: expected the key ID shown next to the key in App Store \
+                            Connect or your developer account, e.g. `2X9R4HXF34`";
+
+/// 10 letters and digits, except Business and School Manager keys, whose IDs are UUIDs.
+fn key_id(api: Api, low: &Low, found: &mut Invalid) -> Option<String> {
+    if found.failed(Var::KeyId) {
+        return None;
+    }
+    let Some(value) = low.key_id.as_deref() else {
+        found.problem(Var::KeyId, KEY_ID_UNSET);
+        return None;
+    };
+    let result = match api.is_manager() {
+        true => values::manager_key_id(value),
+        false => values::key_id(value),
+    };
+    found.take(Var::KeyId, result)
+}
+
+/// The key type and issuer ID: App Store Connect's team and individual keys, and the
+/// App Store Server API's issuer ID.
+fn issuer(api: Api, low: &Low, found: &mut Invalid) -> (Option<KeyType>, Option<Option<String>>) {
+    let key_type = found.or(Var::KeyType, low.key_type, KeyType::Team);
+    if found.failed(Var::IssuerId) {
+        return (key_type, None);
+    }
+    let value = low.issuer_id.as_deref();
+    let issuer_id = match (api, key_type, value) {
+        (Api::AppStoreServer, _, Some(value)) => found.take(
+            Var::IssuerId,
+            values::uuid_shape(value).map(|()| Some(value.into())),
+        ),
+        (_, Some(kt), value) if api.is_connect() => {
+            found.take(Var::IssuerId, connect_issuer(value, kt))
+        }
+        // With the key type unknown, the issuer ID's own shape can still be checked.
+        (_, None, Some(value)) if api.is_connect() => {
+            found.take(Var::IssuerId, values::uuid_shape(value));
+            None
+        }
+        // Unused or missing: `check` has reported it.
+        (_, _, Some(_)) => None,
+        _ if usage(api, Var::IssuerId) == Usage::Required => None,
+        _ => Some(None),
+    };
+    (key_type, issuer_id)
+}
+
+fn connect_issuer(value: Option<&str>, key_type: KeyType) -> Result<Option<String>, String> {
+    match (key_type, value) {
+        (KeyType::Team, None) => Err("is not set: team keys need the issuer ID shown above the \
+                                      key list in App Store Connect (8-4-4-4-12 hex digits); \
+                                      for an individual key (made in your user profile) set \
+                                      ASC_KEY_TYPE=individual (input key-type: individual) \
+                                      instead"
+            .into()),
+        (KeyType::Team, Some(value)) => {
+            values::uuid_shape(value)?;
+            Ok(Some(value.to_owned()))
+        }
+        (KeyType::Individual, None) => Ok(None),
+        (KeyType::Individual, Some(_)) => Err("is set, but ASC_KEY_TYPE (input key-type) is \
+                                               `individual`: individual keys have no issuer; \
+                                               unset it, or use key-type `team` for a team key"
+            .into()),
+    }
+}
+
+/// The scope as the service reads it: App Store Connect's requests, or Maps' scopes.
+fn scope(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<Vec<String>>> {
+    if found.failed(Var::Scope) {
+        return None;
+    }
+    let Some(text) = low.scope.as_deref() else {
+        return Some(None);
+    };
+    let parsed = match api {
+        Api::Maps => values::maps_scope(text),
+        _ if api.is_connect() => values::scope(text),
+        _ => return None,
+    };
+    found.take(Var::Scope, parsed).map(Some)
+}
+
+/// `exp - iat`, within the service's rule.
+fn duration(
+    api: Api,
+    low: &Low,
+    scope: Option<&Option<Vec<String>>>,
+    found: &mut Invalid,
+) -> Option<u64> {
+    if found.failed(Var::Duration) {
+        return None;
+    }
+    match api.lifetime() {
+        Lifetime::Fixed(seconds) => Some(seconds),
+        Lifetime::ScopeDependent => {
+            let seconds = low.duration.unwrap_or(MAX_DURATION);
+            let result = values::duration_bounds(seconds, scope?.as_deref());
+            found.take(Var::Duration, result)
+        }
+        Lifetime::Up { max, default } => {
+            let seconds = low.duration.unwrap_or(default);
+            let result = values::duration_up_to(seconds, MIN_DURATION, max, api.title());
+            found.take(Var::Duration, result)
+        }
+    }
+}
+
+/// The client ID where a service uses one: a Team ID pasted there, Sign in with Apple's
+/// App ID written with its Team ID prefix, and a Business/School Manager ID of the other
+/// kind are the classic mistakes.
+fn client_id(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<String>> {
+    if usage(api, Var::ClientId) == Usage::Unused {
+        return Some(None);
+    }
+    let value = low.client_id.as_deref()?;
+    if values::is_key_id(value) {
+        let expected = match api.is_manager() {
+            true => format!("`{}` followed by a UUID", manager_prefix(api)),
+            false => "the Services ID or the App ID's bundle ID, e.g. `com.example.web`".into(),
+        };
+        found.problem(
+            Var::ClientId,
+            format!(
+                "looks like a Team ID or key ID (10 letters and digits): the client ID is \
+                 {expected}; the Team ID goes in ASC_TEAM_ID (input team-id)"
+            ),
+        );
+        return None;
+    }
+    if api.is_manager() {
+        return found
+            .take(Var::ClientId, manager_client_id(api, value))
+            .map(Some);
+    }
+    let prefix = low.team_id.as_deref().map(|team| format!("{team}."));
+    if let Some(rest) = prefix.as_deref().and_then(|p| value.strip_prefix(p)) {
+        found.problem(
+            Var::ClientId,
+            format!(
+                "starts with your Team ID: Sign in with Apple's client ID is the App ID's \
+                 bundle ID without that prefix ({}), or the Services ID",
+                values::shown(rest)
+            ),
+        );
+        return None;
+    }
+    Some(Some(value.to_owned()))
+}
+
+fn manager_client_id(api: Api, value: &str) -> Result<String, String> {
+    let prefix = manager_prefix(api);
+    let (other, product, other_api) = match api {
+        Api::SchoolManager => ("BUSINESSAPI.", "Apple Business Manager", "business-manager"),
+        _ => ("SCHOOLAPI.", "Apple School Manager", "school-manager"),
+    };
+    if value.starts_with(other) {
+        return Err(format!(
+            "starts with `{other}`, so it is an {product} client ID: use api `{other_api}`, \
+             or the client ID that starts with `{prefix}`"
+        ));
+    }
+    let Some(uuid) = value.strip_prefix(prefix) else {
+        return Err(format!(
+            "must start with `{prefix}` followed by a UUID: copy the client ID shown with the \
+             API account"
+        ));
+    };
+    values::uuid_shape(uuid)
+        .map_err(|_| format!("must be `{prefix}` followed by a UUID (8-4-4-4-12 hex digits)"))?;
+    Ok(value.to_owned())
+}
+
+/// A Team ID that equals the key ID: one of the two was copied into the other's place.
+fn team_id(low: &Low, found: &mut Invalid) {
+    let (Some(team), Some(key)) = (low.team_id.as_deref(), low.key_id.as_deref()) else {
+        return;
+    };
+    if team.eq_ignore_ascii_case(key) {
+        found.problem(
+            Var::TeamId,
+            "equals ASC_KEY_ID (input key-id): the Team ID is your account's (Membership \
+             details), the key ID the key's (shown next to it in Certificates, IDs & \
+             Profiles > Keys); one of them was copied into the other's place",
+        );
+    }
+}
+
+/// Maps: "The token requires an origin when the scope includes `mapkit_js`,
+/// `web_snapshots`, or `embed_api`" (`applemapsserverapi/creating-and-using-tokens-with-
+/// maps-server-api`).
+fn maps_origin(api: Api, low: &Low, scope: Option<&Option<Vec<String>>>, found: &mut Invalid) {
+    let Some(Some(scope)) = scope.filter(|_| api == Api::Maps) else {
+        return;
+    };
+    let web: Vec<&String> = scope.iter().filter(|s| *s != "server_api").collect();
+    if !web.is_empty() && low.origin.is_none() && !found.failed(Var::Origin) {
+        found.problem(
+            Var::Origin,
+            format!(
+                "is not set, but the scope `{}` needs the web origins allowed to use the \
+                 token, e.g. `https://example.com`",
+                web[0]
+            ),
+        );
+    }
+}
