@@ -459,8 +459,9 @@ honoured):
 ";
 
 const HELP_PROBES: &str = "\
-What ASC_VERIFY asks, per api (Business/School Manager: the exchange for an access token;
-Sign in with Apple: a dummy code, so `invalid_grant` means the secret was accepted):
+What ASC_VERIFY asks, per api (Business/School Manager: the exchange for an access
+token; Sign in with Apple: a dummy code, so `invalid_grant` means the secret was
+accepted):
 ";
 
 const HELP_FORMATS: &str = "\
