@@ -13,7 +13,7 @@ use crate::keyfile::KeyFiles;
 use crate::output::{self, Format};
 pub use crate::problems::{Invalid, Problem};
 use crate::settings::{Clock, Low, Raw, SETTINGS, Var};
-use crate::token::TokenSpec;
+use crate::token::{Api, TokenSpec};
 use crate::values;
 
 /// The process environment, as read with `std::env::vars_os` (which, unlike `vars`,
@@ -204,6 +204,11 @@ fn swapped_ids(raw: &Raw, found: &mut Invalid) {
     let (Some(key_id), Some(issuer_id)) = (raw.key_id.as_deref(), raw.issuer_id.as_deref()) else {
         return;
     };
+    // Business and School Manager key IDs are UUIDs, and their tokens have no issuer ID.
+    let api = raw.api.as_deref().map(values::one_of::<Api>);
+    if matches!(api, Some(Ok(api)) if api.is_manager()) {
+        return;
+    }
     if values::uuid_shape(key_id).is_ok() && values::is_key_id(issuer_id) {
         found.problem(Var::KeyId, SWAPPED);
         found.reported_with.push(Var::IssuerId);
@@ -368,6 +373,25 @@ mod tests {
             ["ASC_KEY_ID", "ASC_PRIVATE_KEY", "ASC_DURATION", "ASC_API",]
         );
         assert!(found[0].starts_with("ASC_KEY_ID (input key-id) is not set"));
+    }
+
+    #[test]
+    fn a_business_manager_uuid_key_id_is_not_taken_for_swapped_ids() {
+        let found = problems(&env(&[
+            ("ASC_API", "business-manager"),
+            ("ASC_KEY_ID", "e339d085-a821-438a-a527-d044edacf50a"),
+            ("ASC_ISSUER_ID", "ABCDE12345"),
+            (
+                "ASC_CLIENT_ID",
+                "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
+            ),
+            ("ASC_PRIVATE_KEY", KEY),
+        ]));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("ASC_ISSUER_ID (input issuer-id) is set, but Apple Business"),
+            "{found:?}"
+        );
     }
 
     #[test]
