@@ -186,6 +186,11 @@ fn from_pem(text: &[u8]) -> Result<P256Key, KeyError> {
         .ok_or(KeyError::Malformed("no key block inside the PEM armour"))?;
     match block.tag() {
         "PRIVATE KEY" => from_pkcs8(block.contents()),
+        // Some Apple Business/School Manager downloads are said to wrap PKCS#8 in this
+        // label; the DER itself tells which it is.
+        "EC PRIVATE KEY" if PrivateKeyInfoRef::from_der(block.contents()).is_ok() => {
+            from_pkcs8(block.contents())
+        }
         "EC PRIVATE KEY" => from_sec1(block.contents(), None),
         "RSA PRIVATE KEY" => Err(KeyError::WrongAlgorithm("an RSA private key".into())),
         "ENCRYPTED PRIVATE KEY" => Err(KeyError::WrongKind(
@@ -357,6 +362,14 @@ mod tests {
             "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n{}",
             fixture("test-only-p256-sec1.pem")
         );
+        assert_eq!(parse(text.as_bytes()).unwrap(), apple_form());
+    }
+
+    #[test]
+    fn pkcs8_under_an_ec_private_key_label_is_read_as_pkcs8() {
+        let body = b64(apple_form().pkcs8_der());
+        let text =
+            format!("-----BEGIN EC PRIVATE KEY-----\n{body}\n-----END EC PRIVATE KEY-----\n");
         assert_eq!(parse(text.as_bytes()).unwrap(), apple_form());
     }
 
