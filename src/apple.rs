@@ -222,14 +222,20 @@ pub struct ApiError {
     pub detail: String,
 }
 
-/// The error forms of Apple's services: App Store Connect's `errors[]`, OAuth's `error`
-/// (Sign in with Apple, Business/School Manager), the App Store Server API's `errorCode`,
-/// and Maps' `error` object.
+/// The error forms of Apple's services: App Store Connect's `errors[]`, WeatherKit's
+/// gateway answer (`error` and `message`, developer forums 713664), OAuth's `error` (Sign
+/// in with Apple, Business/School Manager), the App Store Server API's `errorCode`, and
+/// Maps' `error` object. Tried in this order: the gateway form before OAuth's, whose
+/// `error` it shares.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum ErrorBody {
     Errors {
         errors: Vec<ApiError>,
+    },
+    Gateway {
+        error: String,
+        message: String,
     },
     OAuth {
         error: String,
@@ -264,6 +270,7 @@ impl ErrorBody {
         };
         match self {
             ErrorBody::Errors { errors } => errors,
+            ErrorBody::Gateway { error, message } => one(error, message),
             ErrorBody::OAuth {
                 error,
                 error_description,
@@ -384,8 +391,9 @@ fn access_token(body: &str) -> Option<AccessToken> {
     #[derive(Deserialize)]
     struct Success {
         access_token: String,
+        // Any JSON: a lifetime of an unexpected type must not cost a usable token.
         #[serde(default)]
-        expires_in: Option<i64>,
+        expires_in: Option<serde_json::Value>,
     }
     let success: Success = serde_json::from_str(body).ok()?;
     let token = success.access_token;
@@ -394,7 +402,11 @@ fn access_token(body: &str) -> Option<AccessToken> {
     plain.then_some(AccessToken {
         token,
         // "The token lifetime (TTL) of one hour (3600 seconds)."
-        expires_in: success.expires_in.filter(|s| *s > 0).unwrap_or(3600),
+        expires_in: success
+            .expires_in
+            .and_then(|s| s.as_i64())
+            .filter(|s| *s > 0)
+            .unwrap_or(3600),
     })
 }
 
@@ -602,15 +614,21 @@ pub struct Context {
 
 /// The error message for a refusal: Apple's own words, then what to check.
 pub fn explain(status: u16, errors: &[ApiError], unreadable_body: bool, ctx: &Context) -> String {
-    let clip = |s: &str| s.chars().take(300).collect::<String>();
     let mut text = format!("Apple refused the token: HTTP {status}");
     for e in errors {
-        text += &format!(
-            "\n  {}: {} {}",
-            clip(&e.code),
-            clip(&e.title),
-            clip(&e.detail)
-        );
+        let words = [quoted(&e.title), quoted(&e.detail)]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let line = match (quoted(&e.code), words) {
+            (code, words) if code.is_empty() => words,
+            (code, words) if words.is_empty() => code,
+            (code, words) => format!("{code}: {words}"),
+        };
+        if !line.is_empty() {
+            text += &format!("\n  {line}");
+        }
     }
     if unreadable_body {
         text += " (the answer was not Apple's error JSON)";
@@ -621,6 +639,23 @@ pub fn explain(status: u16, errors: &[ApiError], unreadable_body: bool, ctx: &Co
         text += &format!("\n  - {line}");
     }
     text
+}
+
+/// Apple's text as it may be quoted: the network wrote it, so each control character
+/// and line break becomes a space (no line of its own, no terminal escape), at most 300
+/// characters, trimmed.
+fn quoted(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .take(300)
+        .map(
+            |c| match c.is_control() || (c.is_whitespace() && c != ' ') {
+                true => ' ',
+                false => c,
+            },
+        )
+        .collect();
+    flat.trim().to_owned()
 }
 
 fn diagnosis(status: u16, codes: &[&str], ctx: &Context) -> Vec<String> {
@@ -642,6 +677,12 @@ fn diagnosis(status: u16, codes: &[&str], ctx: &Context) -> Vec<String> {
 fn status_lines(status: u16, api: Api) -> Vec<String> {
     let mut lines = Vec::new();
     match status {
+        // Only the Business/School Manager exchange is refused with a 2xx.
+        200..=299 => lines.push(format!(
+            "HTTP {status} without an access token that a header can carry (`access_token`, \
+             printable ASCII without spaces) is not the answer Apple's token endpoint gives; \
+             check HTTPS_PROXY/NO_PROXY and that the request reached Apple"
+        )),
         400 if !api.is_connect() => {}
         401 | 403 => {}
         429 => lines.push(
@@ -948,5 +989,174 @@ mod tests {
         assert!(text.contains("individual-key token"));
         assert!(text.contains("set clock `apple`"));
         assert!(text.contains("not Apple's error JSON"));
+    }
+
+    fn read(body: &str) -> Option<Vec<ApiError>> {
+        serde_json::from_str::<ErrorBody>(body)
+            .ok()
+            .map(ErrorBody::into_errors)
+    }
+
+    fn error(code: &str, title: &str, detail: &str) -> ApiError {
+        ApiError {
+            code: code.into(),
+            title: title.into(),
+            detail: detail.into(),
+        }
+    }
+
+    #[test]
+    fn each_of_apples_error_forms_is_read() {
+        let cases = [
+            // App Store Connect (APPLE.md's 401 body).
+            (
+                r#"{"errors":[{"status":"401","code":"NOT_AUTHORIZED","title":"Authentication credentials are missing or invalid.","detail":"Provide a token."}]}"#,
+                error(
+                    "NOT_AUTHORIZED",
+                    "Authentication credentials are missing or invalid.",
+                    "Provide a token.",
+                ),
+            ),
+            // OAuth (`signinwithapplerestapi/errorresponse`), with and without a description.
+            (
+                r#"{"error":"invalid_grant","error_description":"The code has already been used."}"#,
+                error("invalid_grant", "The code has already been used.", ""),
+            ),
+            (
+                r#"{"error":"invalid_client"}"#,
+                error("invalid_client", "", ""),
+            ),
+            // The App Store Server API (developer forums 757720).
+            (
+                r#"{"errorCode":4040010,"errorMessage":"Transaction id not found."}"#,
+                error("4040010", "Transaction id not found.", ""),
+            ),
+            (r#"{"errorCode":4000006}"#, error("4000006", "", "")),
+            // Maps' ErrorResponse.
+            (
+                r#"{"error":{"message":"Not Authorized","details":[]}}"#,
+                error("", "Not Authorized", ""),
+            ),
+            // WeatherKit's 403 (developer forums 713664).
+            (
+                r#"{"timestamp":"2026-11-29T09:00:00Z","status":403,"error":"Forbidden","message":"Access Denied","path":"/api/v1/availability/37.323/122.032"}"#,
+                error("Forbidden", "Access Denied", ""),
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(read(body), Some(vec![expected]), "{body}");
+        }
+    }
+
+    #[test]
+    fn bodies_that_are_no_error_form_are_not_read_as_one() {
+        for body in [
+            "",
+            "{}",
+            "[]",
+            r#"{"data":[]}"#,
+            r#"["currentWeather"]"#,
+            r#"{"error":5}"#,
+            r#"{"errorCode":"4040010"}"#,
+            r#"{"access_token":"abc","token_type":"Bearer","expires_in":3600}"#,
+            "<html>Bad Gateway</html>",
+        ] {
+            assert_eq!(read(body), None, "{body}");
+        }
+    }
+
+    #[test]
+    fn apples_success_body_gives_its_access_token() {
+        // Apple's example on the Business/School Manager OAuth page.
+        let body = r#"{"access_token":"eyJhbGciOiJIUzI1NiJ9.abc-_~+/=","token_type":"Bearer","expires_in":3600,"scope":"business.api"}"#;
+        let access = access_token(body).unwrap();
+        assert_eq!(access.token, "eyJhbGciOiJIUzI1NiJ9.abc-_~+/=");
+        assert_eq!(access.expires_in, 3600);
+        let lifetime = |body: &str| access_token(body).map(|a| a.expires_in);
+        assert_eq!(
+            lifetime(r#"{"access_token":"a","expires_in":7200}"#),
+            Some(7200)
+        );
+        // Apple documents one hour; anything unusable as a lifetime falls back to it.
+        for expires_in in [
+            "",
+            r#","expires_in":0"#,
+            r#","expires_in":-5"#,
+            r#","expires_in":null"#,
+            r#","expires_in":"3600""#,
+            r#","expires_in":1.5"#,
+        ] {
+            let body = format!(r#"{{"access_token":"a"{expires_in}}}"#);
+            assert_eq!(lifetime(&body), Some(3600), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_access_token_no_header_or_output_line_can_carry_is_none() {
+        let long = "a".repeat(8193);
+        let longest = "a".repeat(8192);
+        for token in [
+            "",
+            "a b",
+            "a\\nb",
+            "a\\rb",
+            "a\\tb",
+            "a\\u0000b",
+            "caf\\u00e9",
+            &long,
+        ] {
+            let body = format!(r#"{{"access_token":"{token}","expires_in":3600}}"#);
+            assert!(access_token(&body).is_none(), "{body}");
+        }
+        let body = format!(r#"{{"access_token":"{longest}"}}"#);
+        assert_eq!(access_token(&body).map(|a| a.token.len()), Some(8192));
+        for body in [
+            "",
+            "{}",
+            r#"{"access_token":5}"#,
+            r#"{"error":"invalid_client"}"#,
+        ] {
+            assert!(access_token(body).is_none(), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_access_tokens_debug_form_hides_it() {
+        let access = access_token(r#"{"access_token":"secret-access"}"#).unwrap();
+        assert!(!format!("{access:?}").contains("secret-access"));
+    }
+
+    #[test]
+    fn apples_words_are_quoted_on_one_line_each_without_empty_parts() {
+        let errors = [
+            error("", "Not Authorized", ""),
+            error("invalid_client", "", ""),
+            error(
+                "bad\n::warning::x",
+                "two\r\nlines \u{1b}[2J",
+                "and\u{2028}more",
+            ),
+        ];
+        let ctx = Context {
+            api: Api::Maps,
+            ..ctx()
+        };
+        let text = explain(401, &errors, false, &ctx);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "  Not Authorized");
+        assert_eq!(lines[2], "  invalid_client");
+        assert_eq!(lines[3], "  bad ::warning::x: two  lines  [2J and more");
+        assert_eq!(lines[4], "Check:");
+    }
+
+    #[test]
+    fn a_success_without_an_access_token_is_said_to_be_so() {
+        let ctx = Context {
+            api: Api::BusinessManager,
+            ..ctx()
+        };
+        let text = explain(200, &[], true, &ctx);
+        assert!(text.contains("HTTP 200 without an access token"), "{text}");
+        assert!(!text.contains("not an answer Apple gives to a token problem"));
     }
 }

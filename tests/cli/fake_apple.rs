@@ -1,6 +1,6 @@
 //! A stand-in for Apple's API host on 127.0.0.1, started by the test that needs it: it
-//! answers HEAD and GET with a chosen status, `Date` and body, and records what it was
-//! asked. It never reaches beyond loopback.
+//! answers HEAD, GET and POST with a chosen status, `Date` and body, and records what it
+//! was asked (method, target, headers, body). It never reaches beyond loopback.
 //!
 //! Why there are two fakes: `scripts/fake-apple.py` serves the workflow and act jobs,
 //! which run the released or installed binary with no Rust toolchain and no build step;
@@ -42,11 +42,67 @@ impl Answer {
 /// The Apple-shaped 401 body.
 pub const NOT_AUTHORIZED: &str = r#"{"errors":[{"status":"401","code":"NOT_AUTHORIZED","title":"Authentication credentials are missing or invalid.","detail":"Provide a properly configured and signed bearer token, and make sure that it has not expired. Learn more about Generating Tokens for API Requests https://developer.apple.com/go/?id=api-generating-tokens"}]}"#;
 
+/// One request as the fake read it. Header names are lower-cased.
 #[derive(Clone, Debug)]
 pub struct Request {
     pub method: String,
+    /// The path and query, as sent.
     pub target: String,
     pub headers: Vec<(String, String)>,
+    /// The body (`Content-Length` or chunked), as text.
+    pub body: String,
+}
+
+impl Request {
+    /// Every value of the header `name`, in order.
+    pub fn header_values(&self, name: &str) -> Vec<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    /// The body read as an `application/x-www-form-urlencoded` form, fields in order.
+    pub fn form(&self) -> Vec<(String, String)> {
+        self.body
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (form_decode(name), form_decode(value))
+            })
+            .collect()
+    }
+}
+
+/// `+` and `%XX` decoded, as a form field is.
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).expect("a %XX escape"));
+                i += 2;
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).expect("a form of UTF-8 text")
+}
+
+/// What the fake answers: HEAD always `head`; GET and POST the next of `others`, the
+/// last one repeating.
+#[derive(Clone, Debug)]
+struct Script {
+    head: Answer,
+    others: Vec<Answer>,
 }
 
 pub struct FakeApple {
@@ -56,9 +112,16 @@ pub struct FakeApple {
 }
 
 impl FakeApple {
-    /// Answers HEAD with `head` and GET with `get`.
+    /// Answers HEAD with `head` and GET (and POST) with `get`.
     pub fn start(head: Answer, get: Answer) -> Self {
-        Self::spawn(Some((head, get)))
+        Self::scripted(head, vec![get])
+    }
+
+    /// Answers HEAD with `head`, and the n-th GET or POST with `others[n]`, the last
+    /// entry answering every later one.
+    pub fn scripted(head: Answer, others: Vec<Answer>) -> Self {
+        assert!(!others.is_empty(), "a script needs at least one answer");
+        Self::spawn(Some(Script { head, others }))
     }
 
     /// Accepts connections and never answers.
@@ -66,7 +129,7 @@ impl FakeApple {
         Self::spawn(None)
     }
 
-    fn spawn(answers: Option<(Answer, Answer)>) -> Self {
+    fn spawn(script: Option<Script>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -75,11 +138,11 @@ impl FakeApple {
         std::thread::spawn(move || {
             let mut held = Vec::new();
             for stream in listener.incoming().flatten() {
-                match &answers {
+                match &script {
                     None => held.push(stream), // keep it open, say nothing
-                    Some(answers) => {
-                        let (answers, log, sent) = (answers.clone(), log.clone(), sent.clone());
-                        std::thread::spawn(move || serve(stream, &answers, &log, &sent));
+                    Some(script) => {
+                        let (script, log, sent) = (script.clone(), log.clone(), sent.clone());
+                        std::thread::spawn(move || serve(stream, &script, &log, &sent));
                     }
                 }
             }
@@ -89,6 +152,11 @@ impl FakeApple {
             requests,
             dates,
         }
+    }
+
+    /// `127.0.0.1:PORT`, as a client's `Host` header names it.
+    pub fn host(&self) -> &str {
+        self.url.trim_start_matches("http://")
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -101,12 +169,7 @@ impl FakeApple {
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    (head, get): &(Answer, Answer),
-    log: &Mutex<Vec<Request>>,
-    sent: &Mutex<Vec<i64>>,
-) {
+fn serve(stream: TcpStream, script: &Script, log: &Mutex<Vec<Request>>, sent: &Mutex<Vec<i64>>) {
     let mut writer = stream.try_clone().unwrap();
     let mut reader = BufReader::new(stream);
     loop {
@@ -119,25 +182,24 @@ fn serve(
             parts.next().unwrap_or_default().to_owned(),
             parts.next().unwrap_or_default().to_owned(),
         );
-        let mut headers = Vec::new();
-        loop {
-            let mut header = String::new();
-            reader.read_line(&mut header).unwrap();
-            let header = header.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
-            }
-        }
-        let is_head = method == "HEAD";
-        log.lock().unwrap().push(Request {
+        let headers = read_headers(&mut reader);
+        let mut request = Request {
             method,
             target,
             headers,
-        });
-        let answer = if is_head { head } else { get };
+            body: String::new(),
+        };
+        request.body = read_body(&mut reader, &request);
+        let is_head = request.method == "HEAD";
+        let answer = {
+            let mut log = log.lock().unwrap();
+            let earlier = log.iter().filter(|r| r.method != "HEAD").count();
+            log.push(request);
+            match is_head {
+                true => &script.head,
+                false => &script.others[earlier.min(script.others.len() - 1)],
+            }
+        };
         let date = match &answer.date {
             Date::Offset(offset) => {
                 let unix = now() + offset;
@@ -158,6 +220,47 @@ fn serve(
             return;
         }
     }
+}
+
+fn read_headers(reader: &mut impl BufRead) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).unwrap();
+        let header = header.trim_end();
+        if header.is_empty() {
+            return headers;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+    }
+}
+
+/// The body by `Content-Length`, or chunk by chunk; none when neither is sent.
+fn read_body(reader: &mut impl BufRead, request: &Request) -> String {
+    let mut body = Vec::new();
+    if let Some(length) = request.header_values("content-length").first() {
+        body.resize(length.parse().unwrap(), 0);
+        reader.read_exact(&mut body).unwrap();
+    } else if request
+        .header_values("transfer-encoding")
+        .iter()
+        .any(|v| v.eq_ignore_ascii_case("chunked"))
+    {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size).unwrap();
+            let size = usize::from_str_radix(size.trim(), 16).unwrap();
+            let mut chunk = vec![0; size + 2]; // the chunk and its CRLF
+            reader.read_exact(&mut chunk).unwrap();
+            if size == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..size]);
+        }
+    }
+    String::from_utf8(body).unwrap()
 }
 
 fn now() -> i64 {

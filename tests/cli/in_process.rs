@@ -11,6 +11,7 @@ use asc_jwt::config::Env;
 use asc_jwt::github::Log;
 
 use crate::common::*;
+use crate::fake_apple::{Answer, FakeApple};
 
 /// Every write to either stream, in order, with the stream's name.
 type Writes = Rc<RefCell<Vec<(&'static str, String)>>>;
@@ -34,14 +35,23 @@ impl Write for Recorder {
 
 /// Runs in a GitHub-like step with `extra` set; returns the writes in order.
 fn run_in_github(extra: &[(&str, &std::path::Path)]) -> Vec<(&'static str, String)> {
+    let identity = [("ASC_KEY_ID", KEY_ID), ("ASC_ISSUER_ID", ISSUER)];
+    run_as(&identity, extra)
+}
+
+/// Runs in a GitHub-like step as `identity` (the key ID and the settings its service
+/// needs), with `extra` set; returns the writes in order.
+fn run_as(
+    identity: &[(&str, &str)],
+    extra: &[(&str, &std::path::Path)],
+) -> Vec<(&'static str, String)> {
     let dir = tempfile::tempdir().unwrap();
     let mut vars: Vec<(OsString, OsString)> = vec![
-        ("ASC_KEY_ID".into(), KEY_ID.into()),
-        ("ASC_ISSUER_ID".into(), ISSUER.into()),
         ("ASC_PRIVATE_KEY".into(), key_pem().into()),
         ("GITHUB_ACTIONS".into(), "true".into()),
         ("GITHUB_OUTPUT".into(), dir.path().join("output").into()),
     ];
+    vars.extend(identity.iter().map(|(k, v)| (k.into(), v.into())));
     vars.extend(extra.iter().map(|(k, v)| (k.into(), v.into())));
     let writes = Writes::default();
     let mut stdout = Recorder {
@@ -99,5 +109,68 @@ fn masks_come_before_any_output_in_every_format() {
                 &["::add-mask::"],
             );
         }
+    }
+}
+
+#[test]
+fn the_access_token_mask_is_among_the_masks_printed_first() {
+    const ACCESS: &str = "in-process-access-token-0123456789abcdefghij";
+    let body = format!(
+        r#"{{"access_token":"{ACCESS}","token_type":"Bearer","expires_in":3600,"scope":"business.api"}}"#
+    );
+    let apple = FakeApple::start(Answer::new(405, ""), Answer::new(200, &body));
+    let url = std::path::PathBuf::from(&apple.url);
+    let identity = [
+        ("ASC_API", "business-manager"),
+        ("ASC_KEY_ID", "e339d085-a821-438a-a527-d044edacf50a"),
+        (
+            "ASC_CLIENT_ID",
+            "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
+        ),
+    ];
+    for format in ["text", "json", "dotenv", "github"] {
+        let extra = [
+            ("ASC_FORMAT", std::path::Path::new(format)),
+            ("ASC_VERIFY", std::path::Path::new("true")),
+            ("ASC_API_BASE_URL", url.as_path()),
+        ];
+        let writes = run_as(&identity, &extra);
+        let masks_at = writes
+            .iter()
+            .position(|(_, text)| text.starts_with("::add-mask::"))
+            .unwrap_or_else(|| panic!("{format}: no masks"));
+        let masks: Vec<&str> = writes[masks_at].1.lines().collect();
+        assert_eq!(
+            masks.len(),
+            2,
+            "{format}: the token's and the access token's"
+        );
+        assert!(
+            masks.iter().all(|l| l.starts_with("::add-mask::")),
+            "{format}"
+        );
+        assert_eq!(masks[1], format!("::add-mask::{ACCESS}"), "{format}");
+        let token = masks[0].trim_start_matches("::add-mask::");
+        let runs = secret_runs(&[token, ACCESS]);
+        // Only Apple's clock may come first, and it carries no secret.
+        for (stream, text) in &writes[..masks_at] {
+            assert_no_leak(
+                &format!("{format}: {stream} before the masks"),
+                text,
+                &runs,
+                &[],
+            );
+        }
+        let stderr: String = writes
+            .iter()
+            .filter(|(stream, _)| *stream == "stderr")
+            .map(|(_, text)| text.as_str())
+            .collect();
+        assert_no_leak(
+            &format!("{format}: stderr"),
+            &stderr,
+            &runs,
+            &["::add-mask::"],
+        );
     }
 }
