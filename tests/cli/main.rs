@@ -18,3 +18,4 @@ mod key_forms;
 mod key_safety;
 mod leaks;
 mod modules;
+mod services;
