@@ -75,11 +75,8 @@ fn unused(api: Api, var: Var) -> String {
              (input service-id) instead"
                 .into(),
         ),
-        (Api::Apns, Var::Duration) => Some(
-            "APNs tokens have no `exp`: Apple accepts them for one hour after `iat`, and \
-             refuses a new token more often than every 20 minutes"
-                .into(),
-        ),
+        // Nothing to set instead: the whole message.
+        (Api::Apns, Var::Duration) => return APNS_DURATION.into(),
         _ => None,
     };
     let users: Vec<String> = Api::ALL
@@ -160,6 +157,7 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
     let duration = duration(api, low, scope.as_ref(), found);
     let client_id = client_id(api, low, found);
     team_id(low, found);
+    service_id(api, low, found);
     maps_origin(api, low, scope.as_ref(), found);
     let spec = TokenSpec {
         api,
@@ -222,6 +220,9 @@ fn connect_only(api: Api, low: &Low, found: &mut Invalid) {
     }
 }
 
+const APNS_DURATION: &str = "is set, but APNs tokens have no `exp`: Apple accepts them for one \
+                             hour after `iat`, and refuses a new token more often than every \
+                             20 minutes; unset it";
 const APNS_VERIFY: &str = "is `true`, but APNs speaks HTTP/2 only, which asc-jwt's client does \
                            not: an APNs token cannot be checked here; send a notification to \
                            check it, and unset this";
@@ -239,6 +240,23 @@ fn key_id(api: Api, low: &Low, found: &mut Invalid) -> Option<String> {
         found.problem(Var::KeyId, KEY_ID_UNSET);
         return None;
     };
+    // Where no issuer ID is in play, a UUID here is a manager key's ID, not a pasted
+    // issuer ID.
+    let manager_key = !api.is_manager()
+        && usage(api, Var::IssuerId) == Usage::Unused
+        && values::uuid_shape(value).is_ok();
+    if manager_key {
+        found.problem(
+            Var::KeyId,
+            format!(
+                "is a UUID, which only Apple Business and School Manager keys have: use api \
+                 `business-manager` or `school-manager` for such a key; {} need a key ID of \
+                 10 letters and digits, e.g. `2X9R4HXF34`",
+                api.title()
+            ),
+        );
+        return None;
+    }
     let result = match api.is_manager() {
         true => values::manager_key_id(value),
         false => values::key_id(value),
@@ -363,8 +381,7 @@ fn client_id(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<String>>
             .take(Var::ClientId, manager_client_id(api, value))
             .map(Some);
     }
-    let prefix = low.team_id.as_deref().map(|team| format!("{team}."));
-    if let Some(rest) = prefix.as_deref().and_then(|p| value.strip_prefix(p)) {
+    if let Some(rest) = without_team_id(value, low) {
         found.problem(
             Var::ClientId,
             format!(
@@ -376,6 +393,32 @@ fn client_id(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<String>>
         return None;
     }
     Some(Some(value.to_owned()))
+}
+
+/// What follows `TEAMID.` at the start of `value`, in any case (the Team ID setting is
+/// upper-cased, a copied prefix may not be).
+fn without_team_id<'a>(value: &'a str, low: &Low) -> Option<&'a str> {
+    let team = low.team_id.as_deref()?;
+    let head = value.get(..team.len())?;
+    head.eq_ignore_ascii_case(team)
+        .then(|| value[team.len()..].strip_prefix('.'))
+        .flatten()
+}
+
+/// WeatherKit's header `id` is `TEAMID.SERVICEID`: that whole string given as the
+/// Services ID would carry the Team ID twice.
+fn service_id(api: Api, low: &Low, found: &mut Invalid) {
+    let Some(value) = low.service_id.as_deref().filter(|_| api == Api::WeatherKit) else {
+        return;
+    };
+    if without_team_id(value, low).is_some() {
+        found.problem(
+            Var::ServiceId,
+            "starts with your Team ID: the header's `id` is written as TEAMID.SERVICEID from \
+             ASC_TEAM_ID (input team-id) and this setting, so give the Services ID alone, \
+             without `TEAMID.`",
+        );
+    }
 }
 
 fn manager_client_id(api: Api, value: &str) -> Result<String, String> {

@@ -203,11 +203,14 @@ fn scope_entry(entry: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A whole number of seconds; its bounds depend on the scope ([`duration_bounds`]).
+/// A whole number of seconds; its bounds depend on the api and the scope
+/// ([`duration_bounds`], [`duration_up_to`]), which are not known yet when it is read.
 pub fn seconds(value: &str) -> Result<u64, String> {
     value.parse().map_err(|_| {
         format!(
-            "is {}: expected a whole number of seconds from {MIN_DURATION} to {MAX_DURATION}",
+            "is {}: expected a whole number of seconds, from {MIN_DURATION} to the api's \
+             maximum ({MAX_DURATION} for `app-store-connect`; see ASC_DURATION in \
+             `asc-jwt --help`)",
             shown(value)
         )
     })
@@ -285,6 +288,12 @@ pub fn identifier(value: &str, example: &str) -> Result<String, String> {
 /// Web origins (MusicKit, Maps): a JSON array of strings, or one per line; each one word
 /// without commas, since Maps joins them with commas.
 pub fn origins(value: &str) -> Result<Vec<String>, String> {
+    // An origin goes into a token that web pages carry: the key must never get there.
+    if looks_like_key(value) {
+        return Err(format!(
+            "{LOOKS_LIKE_THE_KEY}; expected web origins such as `https://example.com`"
+        ));
+    }
     let entries = list(value, "[\"https://example.com\"]")?;
     if entries.is_empty() {
         return Err(
@@ -301,6 +310,9 @@ pub fn origins(value: &str) -> Result<Vec<String>, String> {
                  element, e.g. `https://example.com`",
                 n + 1
             ));
+        }
+        if looks_like_key(entry) {
+            return Err(format!("entry {} {LOOKS_LIKE_THE_KEY}", n + 1));
         }
         if entry.len() > 300 {
             return Err(format!("entry {} is longer than 300 characters", n + 1));
@@ -340,6 +352,14 @@ pub fn maps_scope(value: &str) -> Result<Vec<String>, String> {
         return Err(format!("lists no scopes: {expected}"));
     }
     for (n, entry) in entries.iter().enumerate() {
+        // The claim is one space-separated string; the setting is a list like ASC_SCOPE's.
+        if entry.contains(char::is_whitespace) {
+            return Err(format!(
+                "entry {} has white space: put one scope per line or per array element, \
+                 e.g. `[\"server_api\", \"mapkit_js\"]`",
+                n + 1
+            ));
+        }
         if !MAPS_SCOPES.contains(&entry.as_str()) {
             return Err(format!("entry {} is {}: {expected}", n + 1, shown(entry)));
         }

@@ -249,3 +249,131 @@ pub fn parse_github_file(text: &str) -> BTreeMap<String, String> {
     }
     values
 }
+
+/// The test Team ID, and the IDs each service names its app or account by.
+pub const TEAM_ID: &str = "ABCDE12345";
+pub const BUNDLE_ID: &str = "com.example.app";
+pub const WEB_CLIENT_ID: &str = "com.example.web";
+pub const SERVICE_ID: &str = "com.example.weather";
+/// Apple's example key ID for Business and School Manager keys (a UUID).
+pub const MANAGER_KEY_ID: &str = "e339d085-a821-438a-a527-d044edacf50a";
+pub const BUSINESS_CLIENT_ID: &str = "BUSINESSAPI.9703f56c-10ce-4d8c-9d1e-3f5c0b2a7e41";
+pub const SCHOOL_CLIENT_ID: &str = "SCHOOLAPI.9703f56c-10ce-4d8c-9d1e-3f5c0b2a7e41";
+
+/// The settings `api` requires, with valid values (the key aside); the developer-account
+/// services (`apns`, `music`, `maps`) need the Team ID alone.
+pub fn service_env(api: &'static str) -> Vec<(&'static str, &'static str)> {
+    let key_id = match api {
+        "business-manager" | "school-manager" => MANAGER_KEY_ID,
+        _ => KEY_ID,
+    };
+    let mut env = vec![("ASC_API", api), ("ASC_KEY_ID", key_id)];
+    env.extend(match api {
+        "app-store-server" => vec![("ASC_ISSUER_ID", ISSUER), ("ASC_BUNDLE_ID", BUNDLE_ID)],
+        "sign-in-with-apple" => vec![("ASC_TEAM_ID", TEAM_ID), ("ASC_CLIENT_ID", WEB_CLIENT_ID)],
+        "business-manager" => vec![("ASC_CLIENT_ID", BUSINESS_CLIENT_ID)],
+        "school-manager" => vec![("ASC_CLIENT_ID", SCHOOL_CLIENT_ID)],
+        "weatherkit" => vec![("ASC_TEAM_ID", TEAM_ID), ("ASC_SERVICE_ID", SERVICE_ID)],
+        _ => vec![("ASC_TEAM_ID", TEAM_ID)],
+    });
+    env
+}
+
+/// The binary configured to mint a valid token for `api` (not App Store Connect), with
+/// the test key passed as text.
+pub fn service(api: &'static str) -> assert_cmd::Command {
+    let mut cmd = asc_jwt();
+    cmd.envs(service_env(api)).env("ASC_PRIVATE_KEY", key_pem());
+    cmd
+}
+
+/// The Python that has PyJWT: the checkout's `.ci/venv`, which `.ci/run` creates (there
+/// PyJWT is required), else `python3` from PATH if it can import `jwt`. A plain
+/// `cargo test` on a fresh clone (and CI's test matrix) has neither, and skips PyJWT's
+/// reading with a note; openssl still checks every signature there.
+fn pyjwt_python() -> Option<PathBuf> {
+    static PYTHON: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/venv");
+            let in_venv = [venv.join("bin/python"), venv.join("Scripts/python.exe")]
+                .into_iter()
+                .find(|p| p.exists());
+            let has_jwt = |python: &PathBuf| {
+                Command::new(python)
+                    .args(["-c", "import jwt, cryptography"])
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            };
+            if let Some(python) = in_venv {
+                assert!(
+                    has_jwt(&python),
+                    "{} cannot import PyJWT: run `bash .ci/run`, which installs it",
+                    python.display()
+                );
+                return Some(python);
+            }
+            let found = Some(PathBuf::from("python3")).filter(has_jwt);
+            if found.is_none() {
+                eprintln!("note: PyJWT is not installed, so only openssl checks signatures here");
+            }
+            found
+        })
+        .clone()
+}
+
+/// PyJWT's reading of `token`, which shares no code with this crate: the ES256 signature
+/// against the test key's public key, `exp` and `iat`, and `aud` equal to `audience`
+/// (with `None`, audience checking is off). `Some(Err(why))` when PyJWT refuses it;
+/// `None` when PyJWT is not installed ([`pyjwt_python`]).
+pub fn pyjwt(token: &str, audience: Option<&str>) -> Option<Result<(Value, Value), String>> {
+    const PROGRAM: &str = r#"
+import json, sys
+import jwt
+key = open(sys.argv[1]).read()
+audience = sys.argv[2] if len(sys.argv) > 2 else None
+token = sys.stdin.read().strip()
+try:
+    claims = jwt.decode(token, key, algorithms=["ES256"], audience=audience,
+                        options={"verify_aud": audience is not None, "require": ["iat"]})
+except jwt.InvalidTokenError as error:
+    sys.exit(f"PyJWT refused the token: {type(error).__name__}")
+print(json.dumps({"header": jwt.get_unverified_header(token), "claims": claims}))
+"#;
+    use std::io::Write as _;
+    let python = pyjwt_python()?;
+    let mut child = Command::new(python)
+        .arg("-c")
+        .arg(PROGRAM)
+        .arg(fixture("test-only-p256.pub.pem"))
+        .args(audience)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(token.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    if !output.status.success() {
+        return Some(Err(String::from_utf8_lossy(&output.stderr).into_owned()));
+    }
+    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+    Some(Ok((read["header"].clone(), read["claims"].clone())))
+}
+
+/// Decodes `token` by hand, checks its signature with openssl, and, where PyJWT is
+/// installed, has PyJWT verify it with `audience` and read the same header and claims.
+pub fn verify_with_audience(token: &str, audience: Option<&str>) -> (Value, Value) {
+    let (header, claims) = verify(token);
+    if let Some(read) = pyjwt(token, audience) {
+        let (py_header, py_claims) = read.unwrap_or_else(|why| panic!("{why}"));
+        assert_eq!(py_header, header, "PyJWT reads the same header");
+        assert_eq!(py_claims, claims, "PyJWT reads the same claims");
+    }
+    (header, claims)
+}

@@ -189,6 +189,82 @@ fn failing_runs_print_no_secret() {
     }
 }
 
+/// The key in the forms users paste: its base64 body, the PEM, the base64 `.p8`, and
+/// that base64 with only its letters and digits (shaped like a long identifier).
+fn pasted_forms() -> Vec<(&'static str, String)> {
+    use base64::Engine as _;
+    let pem = key_pem();
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&pem);
+    let alphanumeric: String = b64.chars().filter(char::is_ascii_alphanumeric).collect();
+    vec![
+        ("body", body),
+        ("pem", pem),
+        ("base64 .p8", b64),
+        ("alphanumeric", alphanumeric.clone()),
+        ("dotted alphanumeric", format!("com.{alphanumeric}")),
+    ]
+}
+
+#[test]
+fn passing_runs_of_every_service_print_the_token_only_where_designated() {
+    for api in [
+        "app-store-server",
+        "sign-in-with-apple",
+        "business-manager",
+        "school-manager",
+        "apns",
+        "music",
+        "weatherkit",
+        "maps",
+    ] {
+        for format in ["text", "json", "dotenv", "github"] {
+            check(
+                &format!("{api}, {format}"),
+                service(api).env("ASC_FORMAT", format),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_key_pasted_into_a_new_setting_is_never_echoed() {
+    // Each setting with a service that uses it, and with App Store Connect, which
+    // refuses it.
+    let settings = [
+        ("ASC_TEAM_ID", "apns"),
+        ("ASC_BUNDLE_ID", "app-store-server"),
+        ("ASC_CLIENT_ID", "sign-in-with-apple"),
+        ("ASC_CLIENT_ID", "business-manager"),
+        ("ASC_SERVICE_ID", "weatherkit"),
+        ("ASC_ORIGIN", "music"),
+        ("ASC_ORIGIN", "maps"),
+        ("ASC_SCOPE", "maps"),
+        ("ASC_KEY_ID", "business-manager"),
+        ("ASC_KEY_ID", "school-manager"),
+        ("ASC_KEY_ID", "sign-in-with-apple"),
+    ];
+    for (var, api) in settings {
+        for (form, value) in pasted_forms() {
+            check(
+                &format!("{var} ({api}), {form}"),
+                service(api).env(var, &value),
+            );
+            let array = serde_json::json!([value]).to_string();
+            check(
+                &format!("{var} ({api}), {form} in a JSON array"),
+                service(api).env(var, array),
+            );
+            if var != "ASC_KEY_ID" {
+                check(
+                    &format!("{var} (app-store-connect), {form}"),
+                    configured().env(var, &value),
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_key_passed_as_an_argument_is_not_echoed() {
     check("argument", asc_jwt().arg(key_pem()));

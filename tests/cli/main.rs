@@ -18,4 +18,5 @@ mod key_forms;
 mod key_safety;
 mod leaks;
 mod modules;
+mod services;
 mod verify_services;
