@@ -265,7 +265,15 @@ pub fn team_id(value: &str) -> Result<String, String> {
 /// A bundle ID, Services ID, App ID or client ID: ASCII letters, digits, `.`, `-` and
 /// `_`, kept as written (Apple compares them case-sensitively).
 pub fn identifier(value: &str, example: &str) -> Result<String, String> {
-    if looks_like_key(value) {
+    // A run of base64 (or base64url, whose `-` and `_` an identifier allows) longer than
+    // any real identifier's part: key material, which would otherwise go into the token.
+    let base64_run = |part: &str| {
+        part.len() >= 40
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c))
+    };
+    if looks_like_key(value) || value.split('.').any(base64_run) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; expected e.g. `{example}`"));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
@@ -525,6 +533,16 @@ mod tests {
         let long = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg";
         let pasted = key_id(long).unwrap_err();
         assert!(pasted.contains("looks like the private key") && !pasted.contains(&long[..16]));
+    }
+
+    #[test]
+    fn an_identifier_with_a_run_of_base64url_is_taken_for_the_key() {
+        let body = "MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg_x-y";
+        let error = identifier(&format!("com.{body}"), "com.example.app").unwrap_err();
+        assert!(error.starts_with("looks like the private key"), "{error}");
+        assert!(!error.contains(body));
+        let abm = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
+        assert_eq!(identifier(abm, "x").as_deref(), Ok(abm));
     }
 
     #[test]
