@@ -397,8 +397,7 @@ fn access_token(body: &str) -> Option<AccessToken> {
     }
     let success: Success = serde_json::from_str(body).ok()?;
     let token = success.access_token;
-    let plain =
-        !token.is_empty() && token.len() <= 8192 && token.bytes().all(|b| b.is_ascii_graphic());
+    let plain = !token.is_empty() && token.len() <= 8192 && is_b64token(&token);
     plain.then_some(AccessToken {
         token,
         // "The token lifetime (TTL) of one hour (3600 seconds)."
@@ -641,20 +640,32 @@ pub fn explain(status: u16, errors: &[ApiError], unreadable_body: bool, ctx: &Co
     text
 }
 
+/// RFC 6750's `b64token`, the form of a bearer token: `A-Z a-z 0-9 - . _ ~ + /`, then
+/// `=` padding. Nothing a header, an output line or a mask would read differently.
+fn is_b64token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+}
+
 /// Apple's text as it may be quoted: the network wrote it, so each control character
 /// and line break becomes a space (no line of its own, no terminal escape), at most 300
 /// characters, trimmed.
 fn quoted(text: &str) -> String {
-    let flat: String = text
+    let mut flat: String = text
         .chars()
         .take(300)
-        .map(
-            |c| match c.is_control() || (c.is_whitespace() && c != ' ') {
-                true => ' ',
-                false => c,
-            },
-        )
+        .map(|c| match c.is_ascii_graphic() {
+            true => c,
+            false => ' ',
+        })
         .collect();
+    // A runner reads `::` at a line's start (after spaces) as a workflow command.
+    while flat.contains("::") {
+        flat = flat.replace("::", ": :");
+    }
     flat.trim().to_owned()
 }
 
@@ -1121,6 +1132,16 @@ mod tests {
     }
 
     #[test]
+    fn an_access_token_outside_the_bearer_alphabet_is_refused() {
+        for token in ["abc%0Adef", "abc%25", "a\"b", "a=b", "=="] {
+            let body = serde_json::json!({ "access_token": token }).to_string();
+            assert_eq!(access_token(&body), None, "{token}");
+        }
+        let apple = access_token(r#"{"access_token":"eyJ.a-b_c~d+e/f=="}"#);
+        assert_eq!(apple.map(|a| a.token).as_deref(), Some("eyJ.a-b_c~d+e/f=="));
+    }
+
+    #[test]
     fn an_access_tokens_debug_form_hides_it() {
         let access = access_token(r#"{"access_token":"secret-access"}"#).unwrap();
         assert!(!format!("{access:?}").contains("secret-access"));
@@ -1145,8 +1166,16 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[1], "  Not Authorized");
         assert_eq!(lines[2], "  invalid_client");
-        assert_eq!(lines[3], "  bad ::warning::x: two  lines  [2J and more");
+        assert_eq!(lines[3], "  bad : :warning: :x: two  lines  [2J and more");
         assert_eq!(lines[4], "Check:");
+        // A runner skips the spaces before `::`, so no quoted line may start one.
+        let text = explain(
+            400,
+            &[error("::stop-commands::pwned", "\u{202e}x", "")],
+            false,
+            &ctx,
+        );
+        assert_eq!(text.lines().nth(1), Some("  : :stop-commands: :pwned: x"));
     }
 
     #[test]

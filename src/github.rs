@@ -52,7 +52,9 @@ pub fn escape_property(value: &str) -> String {
 pub fn masks<'a>(secrets: impl IntoIterator<Item = &'a str>) -> String {
     secrets
         .into_iter()
-        .map(|secret| format!("::add-mask::{secret}\n"))
+        // The runner decodes `%25`, `%0D` and `%0A` in a command's text before it stores
+        // the mask: unescaped, `a%0Ab` would mask `a⏎b` and leave `a%0Ab` in clear.
+        .map(|secret| format!("::add-mask::{}\n", escape_data(secret)))
         .collect()
 }
 
@@ -97,6 +99,10 @@ mod tests {
     #[test]
     fn workflow_command_data_is_escaped() {
         assert_eq!(escape_data("50%\r\nnext"), "50%25%0D%0Anext");
+        assert_eq!(
+            masks(["a%0Ab", "jwt"]),
+            "::add-mask::a%250Ab\n::add-mask::jwt\n"
+        );
         assert_eq!(escape_property("a:b,c\n"), "a%3Ab%2Cc%0A");
     }
 

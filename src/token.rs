@@ -300,7 +300,12 @@ fn header(spec: &TokenSpec) -> Header<'_> {
     }
 }
 
-fn claims(spec: &TokenSpec, issued_at: i64, expires_at: i64) -> Claims<'_> {
+fn claims<'a>(
+    spec: &'a TokenSpec,
+    issued_at: i64,
+    expires_at: i64,
+    jti: Option<String>,
+) -> Claims<'a> {
     let api = spec.api;
     let (iss, sub) = match api {
         Api::AppStoreConnect | Api::Enterprise => match spec.key_type {
@@ -329,8 +334,7 @@ fn claims(spec: &TokenSpec, issued_at: i64, expires_at: i64) -> Claims<'_> {
             .bundle_id
             .as_deref()
             .filter(|_| api == Api::AppStoreServer),
-        // "Any unique identifier" (the OAuth page).
-        jti: api.is_manager().then(random_uuid),
+        jti,
         scope: match api {
             Api::Maps => spec.scope.as_ref().map(|s| Value::from(s.join(" "))),
             _ if api.is_connect() => spec.scope.as_deref().map(list),
@@ -346,23 +350,23 @@ fn claims(spec: &TokenSpec, issued_at: i64, expires_at: i64) -> Claims<'_> {
     }
 }
 
-/// A random (version 4) UUID, from the operating system's random source.
-fn random_uuid() -> String {
+/// A random (version 4) UUID, from the operating system's random source; `None` if that
+/// fails, since a fixed `jti` would defeat its one purpose, being unique.
+fn random_uuid() -> Option<String> {
     use ring::rand::{SecureRandom, SystemRandom};
     let mut b = [0u8; 16];
-    // The system source fails only on a broken OS; an all-zero UUID is still well-formed.
-    let _ = SystemRandom::new().fill(&mut b);
+    SystemRandom::new().fill(&mut b).ok()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
+    Some(format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],
         &hex[8..12],
         &hex[12..16],
         &hex[16..20],
         &hex[20..]
-    )
+    ))
 }
 
 /// Signs a token for `spec` at Unix time `now`: `iat = now - 60`, `exp = iat + duration`.
@@ -374,10 +378,17 @@ pub fn mint(
     crate::crypto::install();
     let issued_at = now - BACKDATE_SECONDS;
     let expires_at = issued_at.saturating_add(i64::try_from(spec.duration).unwrap_or(i64::MAX));
+    // "Any unique identifier" (the OAuth page).
+    let jti = match spec.api.is_manager() {
+        true => Some(random_uuid().ok_or_else(|| {
+            jsonwebtoken::errors::ErrorKind::Signing("the system's random source failed".into())
+        })?),
+        false => None,
+    };
     let message = format!(
         "{}.{}",
         base64_json(&header(spec)),
-        base64_json(&claims(spec, issued_at, expires_at))
+        base64_json(&claims(spec, issued_at, expires_at, jti))
     );
     let signature = jsonwebtoken::crypto::sign(
         message.as_bytes(),
@@ -411,7 +422,7 @@ mod tests {
 
     #[test]
     fn random_uuids_are_version_4_and_differ() {
-        let (a, b) = (random_uuid(), random_uuid());
+        let (a, b) = (random_uuid().unwrap(), random_uuid().unwrap());
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");

@@ -262,18 +262,22 @@ pub fn team_id(value: &str) -> Result<String, String> {
     Ok(value.to_ascii_uppercase())
 }
 
-/// A bundle ID, Services ID, App ID or client ID: ASCII letters, digits, `.`, `-` and
-/// `_`, kept as written (Apple compares them case-sensitively).
-pub fn identifier(value: &str, example: &str) -> Result<String, String> {
-    // A run of base64 (or base64url, whose `-` and `_` an identifier allows) longer than
-    // any real identifier's part: key material, which would otherwise go into the token.
-    let base64_run = |part: &str| {
+/// A part (between `.`, `:`, `/` or `*`) that is a run of base64 or base64url longer than
+/// any real identifier's or host name's part: key material (a PKCS#8 body, a JWK `d`),
+/// which would otherwise be signed into the token.
+pub fn has_base64_run(value: &str) -> bool {
+    value.split(['.', ':', '/', '*']).any(|part| {
         part.len() >= 40
             && part
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(c))
-    };
-    if looks_like_key(value) || value.split('.').any(base64_run) {
+                .all(|c| c.is_ascii_alphanumeric() || "+=-_".contains(c))
+    })
+}
+
+/// A bundle ID, Services ID, App ID or client ID: ASCII letters, digits, `.`, `-` and
+/// `_`, kept as written (Apple compares them case-sensitively).
+pub fn identifier(value: &str, example: &str) -> Result<String, String> {
+    if looks_like_key(value) || has_base64_run(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; expected e.g. `{example}`"));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
@@ -319,7 +323,7 @@ pub fn origins(value: &str) -> Result<Vec<String>, String> {
                 n + 1
             ));
         }
-        if looks_like_key(entry) {
+        if looks_like_key(entry) || has_base64_run(entry) {
             return Err(format!("entry {} {LOOKS_LIKE_THE_KEY}", n + 1));
         }
         if entry.len() > 300 {
@@ -543,6 +547,23 @@ mod tests {
         assert!(!error.contains(body));
         let abm = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
         assert_eq!(identifier(abm, "x").as_deref(), Ok(abm));
+    }
+
+    #[test]
+    fn an_origin_holding_a_base64url_key_or_jwk_d_is_refused() {
+        let body = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg-VGIhdtj29Jud-OyBZ";
+        let jwk_d = "-VGIhdtj29Jud-OyBZmxEKoX06zNEVIXOrDvU2rVRSU";
+        for value in [
+            body.to_owned(),
+            jwk_d.to_owned(),
+            format!("https://{jwk_d}"),
+        ] {
+            let error = origins(&value).unwrap_err();
+            assert!(error.contains("looks like the private key"), "{error}");
+            assert!(!error.contains(jwk_d));
+        }
+        let fine = "https://music.example.com\n*.example.com\nhttp://localhost:8080";
+        assert_eq!(origins(fine).unwrap().len(), 3);
     }
 
     #[test]

@@ -37,6 +37,20 @@ fn check(case: &str, cmd: &mut assert_cmd::Command) {
         &stdout_runs,
         token_lines,
     );
+    // The key must not be signed into a token either (an origin or an ID that is the key
+    // in disguise): its header and claims are checked for it in both base64 alphabets.
+    let mut key_runs = secret_runs(&[]);
+    key_runs.extend(secret_runs(&[]).iter().map(|r| url_safe(r)));
+    for token in tokens.iter().filter(|t| t.matches('.').count() == 2) {
+        for part in token.split('.').take(2) {
+            use base64::Engine as _;
+            let decoded = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(part)
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(&decoded);
+            assert_no_leak(&format!("{case}: token claims"), &text, &key_runs, &[]);
+        }
+    }
     let token_output: &[&str] = match output.status.success() {
         true => &["token="],
         false => &[],
@@ -189,8 +203,9 @@ fn failing_runs_print_no_secret() {
     }
 }
 
-/// The key in the forms users paste: its base64 body, the PEM, the base64 `.p8`, and
-/// that base64 with only its letters and digits (shaped like a long identifier).
+/// The key in the forms users paste: its base64 body, the PEM, the base64 `.p8`, that
+/// base64 with only its letters and digits (shaped like a long identifier), and the body
+/// in base64url.
 fn pasted_forms() -> Vec<(&'static str, String)> {
     use base64::Engine as _;
     let pem = key_pem();
@@ -198,12 +213,26 @@ fn pasted_forms() -> Vec<(&'static str, String)> {
     let b64 = base64::engine::general_purpose::STANDARD.encode(&pem);
     let alphanumeric: String = b64.chars().filter(char::is_ascii_alphanumeric).collect();
     vec![
-        ("body", body),
+        ("body", body.clone()),
         ("pem", pem),
         ("base64 .p8", b64),
         ("alphanumeric", alphanumeric.clone()),
         ("dotted alphanumeric", format!("com.{alphanumeric}")),
+        ("base64url body", url_safe(&body)),
+        (
+            "https base64url body",
+            format!("https://{}", url_safe(&body)),
+        ),
     ]
+}
+
+/// A base64 text in the URL-safe alphabet without padding, as JWKs and some secret stores
+/// keep keys.
+fn url_safe(base64: &str) -> String {
+    base64
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
 }
 
 #[test]
