@@ -400,11 +400,12 @@ fn access_token(body: &str) -> Option<AccessToken> {
     let plain = !token.is_empty() && token.len() <= 8192 && is_b64token(&token);
     plain.then_some(AccessToken {
         token,
-        // "The token lifetime (TTL) of one hour (3600 seconds)."
+        // "The token lifetime (TTL) of one hour (3600 seconds)." More than a day is no
+        // lifetime Apple gives, so it is not believed either.
         expires_in: success
             .expires_in
             .and_then(|s| s.as_i64())
-            .filter(|s| *s > 0)
+            .filter(|s| (1..=86_400).contains(s))
             .unwrap_or(3600),
     })
 }
@@ -1096,6 +1097,7 @@ mod tests {
             r#","expires_in":null"#,
             r#","expires_in":"3600""#,
             r#","expires_in":1.5"#,
+            r#","expires_in":9223372036854775807"#,
         ] {
             let body = format!(r#"{{"access_token":"a"{expires_in}}}"#);
             assert_eq!(lifetime(&body), Some(3600), "{body}");
