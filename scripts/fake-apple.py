@@ -1,20 +1,45 @@
 #!/usr/bin/env python3
-"""A stand-in for Apple's API host on 127.0.0.1, for the action's workflow self-test.
+"""A stand-in for Apple's API hosts on 127.0.0.1, for the action's workflow self-tests.
 
-Answers HEAD with a Date header `--offset` seconds off this machine's clock, and
-GET /v1/apps?limit=1 with 200 when it carries a bearer token, else Apple's 401 body.
-Writes its port to --port-file. Never listens beyond loopback; stops after --lifetime s.
+Answers HEAD with a Date header `--offset` seconds off this machine's clock, and:
+- GET /v1/apps?limit=1 with 200 when it carries a bearer token, else Apple's 401 body;
+- GET /v1/mdmServers?limit=1 (Apple Business Manager API) with 200 when its bearer token
+  is an access token this server issued, else 401 (`applebusinessapi/get-mdm-servers`);
+- POST /auth/token (Sign in with Apple) with 400 `invalid_grant` when `client_id` is a
+  `--client-id` and `client_secret` a well-formed client secret for it (the dummy code is
+  all that is wrong), else 400 `invalid_client`
+  (`signinwithapplerestapi/generate-and-validate-tokens`, `…/errorresponse`);
+- POST /auth/oauth2/token (Apple Business/School Manager) with 200 and a new access token
+  for a client-credentials request with every field right, else 400 `invalid_client`
+  (`apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-manager-
+  and-apple-business-api`). The access token is written to --access-token-file.
+"Well-formed" means what Apple checks: three base64url parts, ES256 with a valid
+signature by --public-key (the test key's by default), and the service's exact header,
+claims and times on this server's clock. Writes its port to --port-file. Never listens
+beyond loopback; stops after --lifetime s; never logs a header, a form value or a token.
 """
 import argparse
+import base64
 import email.utils
+import hashlib
 import http.server
+import json
+import os
+import secrets
 import threading
 import time
+import urllib.parse
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--offset", type=int, default=0)
 parser.add_argument("--port-file", required=True)
 parser.add_argument("--lifetime", type=int, default=600)
+parser.add_argument("--client-id", action="append", default=[])
+parser.add_argument("--access-token-file")
+parser.add_argument(
+    "--public-key",
+    default=os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "test-only-p256.pub.pem"),
+)
 args = parser.parse_args()
 
 NOT_AUTHORIZED = (
@@ -22,11 +47,135 @@ NOT_AUTHORIZED = (
     b'"title":"Authentication credentials are missing or invalid.",'
     b'"detail":"Provide a properly configured and signed bearer token."}]}'
 )
+SIX_MONTHS = 15_777_000
+ONE_HUNDRED_EIGHTY_DAYS = 180 * 86_400
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+MANAGER_AUDIENCE = "https://account.apple.com/auth/oauth2/v2/token"
+MANAGER_SCOPES = {"BUSINESSAPI.": "business.api", "SCHOOLAPI.": "school.api"}
+issued = set()
+
+
+# P-256 (FIPS 186-4, D.1.2.3), for ES256 signatures: the standard library has no ECDSA,
+# and the fake must refuse what Apple refuses without a package the runners lack.
+P = 2**256 - 2**224 + 2**192 + 2**96 - 1
+N = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+G = (
+    0x6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296,
+    0x4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5,
+)
+
+
+def point_add(p, q):
+    if p is None or q is None:
+        return p or q
+    if p[0] == q[0] and (p[1] + q[1]) % P == 0:
+        return None
+    if p == q:
+        slope = (3 * p[0] * p[0] - 3) * pow(2 * p[1], -1, P)
+    else:
+        slope = (q[1] - p[1]) * pow(q[0] - p[0], -1, P)
+    x = (slope * slope - p[0] - q[0]) % P
+    return (x, (slope * (p[0] - x) - p[1]) % P)
+
+
+def point_mul(k, p):
+    result = None
+    while k:
+        if k & 1:
+            result = point_add(result, p)
+        p, k = point_add(p, p), k >> 1
+    return result
+
+
+def public_point(pem_path):
+    """The (x, y) of a P-256 SubjectPublicKeyInfo PEM: its last 65 bytes, 04 || x || y."""
+    with open(pem_path) as f:
+        der = base64.b64decode("".join(line for line in f if not line.startswith("-----")))
+    if len(der) != 91 or der[-65] != 4:
+        raise SystemExit(f"fake-apple: {pem_path} is not a P-256 public key")
+    return (int.from_bytes(der[-64:-32], "big"), int.from_bytes(der[-32:], "big"))
+
+
+PUBLIC = public_point(args.public_key)
+
+
+def es256_valid(message, signature):
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    if not (0 < r < N and 0 < s < N):
+        return False
+    e = int.from_bytes(hashlib.sha256(message).digest(), "big")
+    w = pow(s, -1, N)
+    point = point_add(point_mul(e * w % N, G), point_mul(r * w % N, PUBLIC))
+    return point is not None and point[0] % N == r
+
+
+def apple_now():
+    return time.time() + args.offset
+
+
+def b64url(part):
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def decode(token):
+    """The header and claims of an ES256 JWT signed by the public key, else None."""
+    try:
+        head, body, signature = token.split(".")
+        header, claims = json.loads(b64url(head)), json.loads(b64url(body))
+        raw = b64url(signature)
+        ok = header.get("alg") == "ES256" and header.get("kid") and len(raw) == 64
+        ok = ok and es256_valid(f"{head}.{body}".encode(), raw)
+        return (header, claims) if ok and isinstance(claims, dict) else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def client_secret_ok(form):
+    """Sign in with Apple: `sub` is the client_id, `aud` Apple's, exp within six months
+    of this server's clock ("as measured by the clock on Apple's servers")."""
+    decoded = decode(form.get("client_secret", ""))
+    if decoded is None or form.get("client_id") not in args.client_id:
+        return False
+    header, claims = decoded
+    now = apple_now()
+    return (
+        set(header) == {"alg", "kid"}
+        and set(claims) == {"iss", "sub", "iat", "exp", "aud"}
+        and claims["sub"] == form["client_id"]
+        and claims["aud"] == "https://appleid.apple.com"
+        and claims["iat"] <= now < claims["exp"] <= now + SIX_MONTHS
+    )
+
+
+def client_assertion_ok(form):
+    """Business/School Manager: iss = sub = client_id, Apple's `aud`, a jti, exp less
+    than 180 days after iat, and the scope that goes with the client ID's prefix."""
+    client_id = form.get("client_id", "")
+    scope = next((s for p, s in MANAGER_SCOPES.items() if client_id.startswith(p)), None)
+    decoded = decode(form.get("client_assertion", ""))
+    if decoded is None or client_id not in args.client_id:
+        return False
+    header, claims = decoded
+    return (
+        form.get("grant_type") == "client_credentials"
+        and form.get("client_assertion_type") == ASSERTION_TYPE
+        and form.get("scope") == scope
+        and set(header) == {"alg", "kid"}
+        and set(claims) == {"iss", "sub", "iat", "exp", "aud", "jti"}
+        and claims["iss"] == claims["sub"] == client_id
+        and claims["aud"] == MANAGER_AUDIENCE
+        and claims["iat"] <= apple_now() < claims["exp"]
+        and claims["exp"] - claims["iat"] < ONE_HUNDRED_EIGHTY_DAYS
+    )
+
+
+def oauth_error(error):
+    return json.dumps({"error": error}).encode()
 
 
 class Apple(http.server.BaseHTTPRequestHandler):
     def date_time_string(self, timestamp=None):
-        return email.utils.formatdate(time.time() + args.offset, usegmt=True)
+        return email.utils.formatdate(apple_now(), usegmt=True)
 
     def answer(self, status, body):
         self.send_response(status)
@@ -40,13 +189,60 @@ class Apple(http.server.BaseHTTPRequestHandler):
         self.answer(401, NOT_AUTHORIZED)
 
     def do_GET(self):
-        bearer = self.headers.get("Authorization", "").startswith("Bearer ey")
-        ok = self.path == "/v1/apps?limit=1" and bearer
+        authorization = self.headers.get("Authorization", "")
+        if self.path == "/v1/mdmServers?limit=1":
+            ok = authorization.removeprefix("Bearer ") in issued
+            servers = b'{"data":[{"type":"mdmServers","id":"1"}],"links":{},"meta":{"paging":{}}}'
+            return self.answer(200 if ok else 401, servers if ok else NOT_AUTHORIZED)
+        ok = self.path == "/v1/apps?limit=1" and authorization.startswith("Bearer ey")
         self.answer(200 if ok else 401, b'{"data":[]}' if ok else NOT_AUTHORIZED)
 
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        text = self.rfile.read(min(length, 64 * 1024)).decode("utf-8", "replace")
+        form_type = self.headers.get("Content-Type", "").startswith(
+            "application/x-www-form-urlencoded"
+        )
+        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
+        form = dict(pairs)
+        # One value per field, in the body: a field given twice is malformed.
+        if not form_type or len(form) != len(pairs) or "?" in self.path:
+            return self.answer(400, oauth_error("invalid_request"))
+        if self.path == "/auth/token":
+            self.sign_in_with_apple(form)
+        elif self.path == "/auth/oauth2/token":
+            self.manager(form)
+        else:
+            self.answer(404, b'{"error":"not_found"}')
+
+    def sign_in_with_apple(self, form):
+        if set(form) != {"client_id", "client_secret", "code", "grant_type"}:
+            return self.answer(400, oauth_error("invalid_request"))
+        if form["grant_type"] != "authorization_code":
+            return self.answer(400, oauth_error("unsupported_grant_type"))
+        if not client_secret_ok(form):
+            return self.answer(400, oauth_error("invalid_client"))
+        # The secret passed; only the made-up code did not (Apple's words).
+        body = {"error": "invalid_grant", "error_description": "The code has expired or has been revoked."}
+        self.answer(400, json.dumps(body).encode())
+
+    def manager(self, form):
+        fields = {"grant_type", "client_id", "client_assertion_type", "client_assertion", "scope"}
+        if set(form) != fields:
+            return self.answer(400, oauth_error("invalid_request"))
+        if not client_assertion_ok(form):
+            return self.answer(400, oauth_error("invalid_client"))
+        access_token = "fake-apple-access-token." + secrets.token_hex(24)
+        issued.add(access_token)
+        if args.access_token_file:
+            with open(args.access_token_file, "w") as f:
+                f.write(access_token)
+        body = {"access_token": access_token, "token_type": "Bearer", "expires_in": 3600, "scope": form["scope"]}
+        self.answer(200, json.dumps(body).encode())
+
     def log_message(self, fmt, *values):
-        # Method and path only: never the headers, which carry the token.
-        print(f"fake-apple: {self.command} {self.path} -> answered", flush=True)
+        # Method, path and status only: never the headers or the form, which carry tokens.
+        print(f"fake-apple: {self.command} {self.path} -> {values[1] if len(values) > 1 else '?'}", flush=True)
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Apple)

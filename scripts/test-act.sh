@@ -2,8 +2,11 @@
 # Runs ci.yml's action jobs with `act` in host mode (no GitHub, no Docker): `uses: ./`
 # builds from source; tokens are verified by jose; key file, fastlane JSON and a bare
 # second mint; clock: apple and verify: true against a fake Apple on 127.0.0.1 (which the
-# job itself starts and stops by its PID). Each log is then searched for the token and
-# for every line of the key. act comes from scripts/requirements-ci.txt (.ci/run).
+# job itself starts and stops by its PID), for App Store Connect, a Sign in with Apple
+# client secret and an Apple Business Manager client assertion (whose access token must
+# come out masked). Each log is then searched for the token, the access token and every
+# line of the key. act comes from scripts/requirements-ci.txt (.ci/run).
+#   bash scripts/test-act.sh [JOB...]   (default: every action job)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/testing.sh
@@ -11,20 +14,28 @@ source scripts/testing.sh
 
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 grep -v -e '-----' tests/fixtures/test-only-p256.p8 >"$work/key-lines"
-for job in action-self-test action-key-files action-apple-check; do
+jobs=(action-self-test action-key-files action-apple-check action-sign-in-with-apple action-business-manager)
+[ "$#" = 0 ] || jobs=("$@")
+for job in "${jobs[@]}"; do
   act_log="$work/act-$job.log"
   # act keeps its caches under HOME; a fresh one keeps runs independent.
   if HOME="$work/act-home-$job" act -W .github/workflows/ci.yml -j "$job" --matrix os:ubuntu-latest \
     -P ubuntu-latest=-self-hosted --no-cache-server >"$act_log" 2>&1 \
     && grep -q "jose: signature valid" "$act_log" && grep -q "Job succeeded" "$act_log"; then
     ok "act ran $job (uses: ./) and jose verified its tokens"
-    grep -E "building from source|asc-jwt: built|minted|jose:|expires-at .* from now|as expected|Apple|verified=" "$act_log" | sed 's/^/    /'
+    grep -E "building from source|asc-jwt: built|minted|jose:|expires-at .* from now|as expected|Apple|verified=|fake-apple:|exit 3|mdmServers" "$act_log" | sed 's/^/    /'
   else
     not_ok "act $job (log follows)"
     tail -n 40 "$act_log"
   fi
-  expect "$job: the act log shows no token and no line of the key" \
-    bash -c "! grep -q eyJ '$act_log' && ! grep -qF -f '$work/key-lines' '$act_log'"
+  # The fake Apple's access tokens all start with this (scripts/fake-apple.py).
+  expect "$job: the act log shows no token, no access token and no line of the key" \
+    bash -c "! grep -qe eyJ -e fake-apple-access-token '$act_log' && ! grep -qF -f '$work/key-lines' '$act_log'"
+  if [ "$job" = action-business-manager ]; then
+    # The job prints the access token on purpose: the runner must have replaced it.
+    expect "$job: the access token printed by the job shows as its mask" \
+      grep -qF "access-token: ***" "$act_log"
+  fi
 done
 
 summary test-act
