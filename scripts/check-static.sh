@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks of the action, the workflows and the scripts, with no network and no build:
 # actionlint (with shellcheck), zizmor, action-validator, shellcheck of every script, the
-# README's tables against action.yml, and the release toolchain pinned once for CI and release.
+# README's tables against action.yml and its yaml snippets, and the release toolchain
+# pinned once for CI and release.
 # Tools come from scripts/requirements-ci.txt and scripts/package.json (.ci/run installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,8 @@ done
 expect "shellcheck: bash scripts and .ci/run" shellcheck scripts/*.sh .ci/run
 expect "shellcheck: get-asc-jwt.sh is plain POSIX sh" shellcheck --shell=sh scripts/get-asc-jwt.sh
 expect "README's inputs and outputs tables match action.yml" python3 scripts/check-readme-tables.py
+expect "README's yaml blocks parse, its whole workflows pass actionlint" \
+  python3 scripts/check-readme-yaml.py
 
 toolchain() { sed -n 's/^  RUST_TOOLCHAIN: "\([0-9.]*\)"$/\1/p' "$1"; }
 ci_toolchain=$(toolchain .github/workflows/ci.yml)

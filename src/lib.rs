@@ -307,9 +307,16 @@ fn conclude(
                     ),
                 );
             }
+            // Sign in with Apple and the App Store Server API accept with an error about
+            // the dummy code or transaction: say so, or "accepted (HTTP 400)" reads wrong.
+            let how = match config.settings.spec.api {
+                _ if (200..300).contains(&status) => String::new(),
+                token::Api::SignInWithApple => ": only the dummy code was refused;".into(),
+                _ => ": only the dummy transaction was not found;".into(),
+            };
             let _ = writeln!(
                 stderr,
-                "asc-jwt: Apple accepted the token (HTTP {status} in {millis} ms)"
+                "asc-jwt: Apple accepted the token (HTTP {status}{how} in {millis} ms)"
             );
             Ok(())
         }

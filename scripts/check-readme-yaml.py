@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Every ```yaml block in the README parses as YAML, and those that are whole workflows
+(with `on` and `jobs`) pass actionlint: a snippet users copy must work as written."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+readme = open("README.md").read()
+blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+problems = []
+workflows = []
+for number, block in enumerate(blocks, 1):
+    try:
+        doc = yaml.safe_load(block)
+    except yaml.YAMLError as err:
+        problems.append(f"README yaml block {number} does not parse: {err}")
+        continue
+    # PyYAML reads the key `on` as the boolean True.
+    if isinstance(doc, dict) and "jobs" in doc and (True in doc or "on" in doc):
+        workflows.append((number, block))
+with tempfile.TemporaryDirectory() as tmp:
+    paths = []
+    for number, block in workflows:
+        path = os.path.join(tmp, f"readme-block-{number}.yml")
+        with open(path, "w") as f:
+            f.write(block)
+        paths.append(path)
+    if paths:
+        run = subprocess.run(["actionlint", "-no-color", *paths], capture_output=True, text=True)
+        if run.returncode != 0:
+            problems.append("actionlint on the README's workflows:\n" + run.stdout + run.stderr)
+print(f"{len(blocks)} yaml blocks, {len(workflows)} whole workflows", file=sys.stderr)
+for problem in problems:
+    print(problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
