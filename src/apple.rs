@@ -612,9 +612,18 @@ pub struct Context {
     pub key_id: String,
 }
 
+/// Whether Apple answered without judging the token: rate limiting or its own failure.
+pub fn not_judged(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
+}
+
 /// The error message for a refusal: Apple's own words, then what to check.
 pub fn explain(status: u16, errors: &[ApiError], unreadable_body: bool, ctx: &Context) -> String {
-    let mut text = format!("Apple refused the token: HTTP {status}");
+    let verdict = match not_judged(status) {
+        true => "did not judge",
+        false => "refused",
+    };
+    let mut text = format!("Apple {verdict} the token: HTTP {status}");
     for e in errors {
         let words = [quoted(&e.title), quoted(&e.detail)]
             .into_iter()
@@ -672,6 +681,10 @@ fn quoted(text: &str) -> String {
 
 fn diagnosis(status: u16, codes: &[&str], ctx: &Context) -> Vec<String> {
     let mut lines = status_lines(status, ctx.api);
+    // The configuration was not the question: the checklist would only mislead.
+    if not_judged(status) {
+        return lines;
+    }
     if let Some(id) = &ctx.mismatched_file_id {
         lines.push(format!(
             "the key file is named for key ID `{id}` but the token says `{}`: the key ID must \
@@ -979,6 +992,21 @@ mod tests {
         assert!(text.contains("aud `appstoreconnect-v1`"));
         assert!(text.contains("revoked"));
         assert!(!text.contains("license agreement"));
+    }
+
+    #[test]
+    fn a_5xx_or_429_says_the_token_was_not_judged_and_lists_no_checks_of_it() {
+        for status in [429, 500, 503] {
+            let text = explain(status, &[], true, &ctx());
+            assert!(
+                text.starts_with(&format!("Apple did not judge the token: HTTP {status}")),
+                "{text}"
+            );
+            assert!(
+                !text.contains("revoked") && !text.contains("team-key"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

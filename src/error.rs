@@ -19,7 +19,7 @@ pub mod exit {
     pub const FAILURE: u8 = 1;
     /// The configuration or input is wrong; nothing was minted.
     pub const USAGE: u8 = 2;
-    /// `ASC_VERIFY`: Apple refused the token (the outputs were still written).
+    /// `ASC_VERIFY`: Apple refused the token, or answered 429/5xx without judging it (the outputs were still written).
     pub const REFUSED: u8 = 3;
 }
 

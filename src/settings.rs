@@ -484,7 +484,8 @@ Exit codes:
      ASC_VERIFY could not ask Apple; no token is printed or written
   2  the configuration or an input is wrong (every problem is listed; nothing is
      minted), or a key file exists with another key
-  3  ASC_VERIFY: Apple refused the token (the outputs were still written)
+  3  ASC_VERIFY: Apple refused the token, or answered 429/5xx without judging it (the
+     outputs were still written)
 ";
 
 #[cfg(test)]

@@ -108,6 +108,12 @@ pub fn unquote(value: &str) -> &str {
 /// A control character in a path could start a new line in every channel the path is
 /// printed to (stderr, workflow commands, dotenv); no real folder needs one.
 pub fn plain_path(value: &str) -> Result<String, String> {
+    // A folder would be created with the key as its name, and quoted in messages.
+    if value.contains("-----") || value.split(['/', '\\', '.']).any(key_shaped_part) {
+        return Err(format!(
+            "{LOOKS_LIKE_THE_KEY}; expected a folder path, e.g. `~/private_keys`"
+        ));
+    }
     match value.chars().position(char::is_control) {
         Some(position) => Err(format!(
             "has a control character (such as a line break) at position {}: expected a \
@@ -272,6 +278,17 @@ pub fn has_base64_run(value: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "+=-_".contains(c))
     })
+}
+
+/// A path part that is a run of base64 in mixed case, longer than folder names are: the
+/// key's base64 split at its `/`s. (A hex digest, however long, is one case.)
+fn key_shaped_part(part: &str) -> bool {
+    part.len() >= 40
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=-_".contains(c))
+        && part.chars().any(|c| c.is_ascii_uppercase())
+        && part.chars().any(|c| c.is_ascii_lowercase())
 }
 
 /// A bundle ID, Services ID, App ID or client ID: ASCII letters, digits, `.`, `-` and
@@ -564,6 +581,26 @@ mod tests {
         }
         let fine = "https://music.example.com\n*.example.com\nhttp://localhost:8080";
         assert_eq!(origins(fine).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_key_folder_that_is_the_key_is_refused_and_not_quoted() {
+        use base64::Engine as _;
+        let pem = include_str!("../tests/fixtures/test-only-p256.p8");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(pem);
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        for value in [b64.as_str(), body.as_str(), pem] {
+            let error = plain_path(value).unwrap_err();
+            assert!(error.starts_with("looks like the private key"), "{error}");
+            assert!(!error.contains(&body[..16]) && !error.contains(&b64[..16]));
+        }
+        for fine in [
+            "/home/runner/work/_temp/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
+            "~/.appstoreconnect/private_keys",
+            "C:\\Users\\runner\\keys",
+        ] {
+            assert_eq!(plain_path(fine).as_deref(), Ok(fine));
+        }
     }
 
     #[test]

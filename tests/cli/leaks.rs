@@ -295,6 +295,22 @@ fn the_key_pasted_into_a_new_setting_is_never_echoed() {
 }
 
 #[test]
+fn the_key_pasted_into_the_key_folder_is_never_echoed_nor_created() {
+    for (form, value) in pasted_forms() {
+        let cwd = tempfile::tempdir().unwrap();
+        check(
+            &format!("ASC_KEY_DIR, {form}"),
+            configured()
+                .current_dir(cwd.path())
+                .env("ASC_KEY_FILE", "true")
+                .env("ASC_KEY_DIR", &value),
+        );
+        let created = std::fs::read_dir(cwd.path()).unwrap().count();
+        assert_eq!(created, 0, "ASC_KEY_DIR, {form}: a folder was created");
+    }
+}
+
+#[test]
 fn a_key_passed_as_an_argument_is_not_echoed() {
     check("argument", asc_jwt().arg(key_pem()));
     let body: String = key_pem().lines().nth(1).unwrap().to_owned();
