@@ -150,6 +150,9 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
             _ => {}
         }
     }
+    if api == Api::AppStoreConnect {
+        api_forgotten(low, found);
+    }
     connect_only(api, low, found);
     let key_id = key_id(api, low, found);
     let (key_type, issuer_id) = issuer(api, low, found);
@@ -189,6 +192,46 @@ fn is_set(low: &Low, var: Var) -> bool {
         Var::Duration => low.duration.is_some(),
         _ => false,
     }
+}
+
+/// Settings of another service with `ASC_API` left at `app-store-connect` (the action's
+/// default): the service was forgotten, and the messages about each setting would not
+/// say so.
+fn api_forgotten(low: &Low, found: &mut Invalid) {
+    let others = [
+        Var::TeamId,
+        Var::BundleId,
+        Var::ClientId,
+        Var::ServiceId,
+        Var::Origin,
+    ];
+    let set: Vec<Var> = others.into_iter().filter(|&v| is_set(low, v)).collect();
+    if set.is_empty() {
+        return;
+    }
+    let names: Vec<String> = set.iter().map(|v| v.name().to_owned()).collect();
+    let candidates: Vec<String> = Api::ALL
+        .into_iter()
+        .filter(|&api| set.iter().all(|&v| usage(api, v) != Usage::Unused))
+        .map(|api| format!("`{}`", api.name()))
+        .collect();
+    let which = match candidates.as_slice() {
+        [] => String::new(),
+        [one] => format!(", here {one}"),
+        many => format!(", here one of {}", many.join(", ")),
+    };
+    found.problem(
+        Var::Api,
+        format!(
+            "is {}`app-store-connect`, which has no use for {}: set it to the service the \
+             token is for{which}",
+            match low.api {
+                None => "not set, so the token is for ",
+                Some(_) => "",
+            },
+            names.join(", ")
+        ),
+    );
 }
 
 /// Key files and fastlane's JSON are for Apple's App Store Connect tools only.
@@ -380,6 +423,15 @@ fn client_id(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<String>>
         return found
             .take(Var::ClientId, manager_client_id(api, value))
             .map(Some);
+    }
+    if value.starts_with("BUSINESSAPI.") || value.starts_with("SCHOOLAPI.") {
+        found.problem(
+            Var::ClientId,
+            "is an Apple Business or School Manager client ID: Sign in with Apple's is the \
+             Services ID or the App ID's bundle ID; for that API use api `business-manager` \
+             or `school-manager`",
+        );
+        return None;
     }
     if let Some(rest) = without_team_id(value, low) {
         found.problem(

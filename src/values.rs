@@ -131,6 +131,11 @@ pub fn uuid_shape(value: &str) -> Result<(), String> {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
     }
     let lengths: Vec<usize> = value.split('-').map(str::len).collect();
+    if is_key_id(value) {
+        return Err(format!(
+            "is 10 letters and digits, the shape of a key ID or Team ID: {EXPECTED}"
+        ));
+    }
     if lengths != [8, 4, 4, 4, 12] {
         let groups: Vec<String> = lengths.iter().map(usize::to_string).collect();
         return Err(format!(
@@ -382,9 +387,9 @@ pub fn maps_scope(value: &str) -> Result<Vec<String>, String> {
     }
     for (n, entry) in entries.iter().enumerate() {
         // The claim is one space-separated string; the setting is a list like ASC_SCOPE's.
-        if entry.contains(char::is_whitespace) {
+        if entry.contains(char::is_whitespace) || entry.contains(',') {
             return Err(format!(
-                "entry {} has white space: put one scope per line or per array element, \
+                "entry {} has white space or a comma: put one scope per line or per array element, \
                  e.g. `[\"server_api\", \"mapkit_js\"]`",
                 n + 1
             ));

@@ -364,7 +364,52 @@ const CASES: &[Case] = &[
             "error: ASC_CLIENT_ID (input client-id) is set, but App Store Connect API tokens do not use it (it is for api `sign-in-with-apple`, `business-manager`, `school-manager`); unset it",
             "error: ASC_SERVICE_ID (input service-id) is set, but App Store Connect API tokens do not use it (it is for api `weatherkit`); unset it",
             "error: ASC_ORIGIN (input origin) is set, but App Store Connect API tokens do not use it (it is for api `music`, `maps`); unset it",
-            "error: 5 configuration problem(s)",
+            // No service uses all five together, so none is named.
+            "error: ASC_API (input api) is not set, so the token is for `app-store-connect`, which has no use for ASC_TEAM_ID, ASC_BUNDLE_ID, ASC_CLIENT_ID, ASC_SERVICE_ID, ASC_ORIGIN: set it to the service the token is for\n",
+            "error: 6 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "a forgotten api (the action's default) is named with the service the settings fit",
+        from: Connect,
+        env: &[
+            ("ASC_API", "app-store-connect"),
+            ("ASC_ISSUER_ID", ""),
+            ("ASC_TEAM_ID", "ABCDE12345"),
+            ("ASC_CLIENT_ID", "com.example.web"),
+        ],
+        stderr: &[
+            "error: ASC_API (input api) is `app-store-connect`, which has no use for ASC_TEAM_ID, ASC_CLIENT_ID: set it to the service the token is for, here `sign-in-with-apple`",
+        ],
+    },
+    Case {
+        name: "a Business Manager client ID for Sign in with Apple",
+        from: Api("sign-in-with-apple"),
+        env: &[(
+            "ASC_CLIENT_ID",
+            "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
+        )],
+        stderr: &[
+            "error: ASC_CLIENT_ID (input client-id) is an Apple Business or School Manager client ID: Sign in with Apple's is the Services ID or the App ID's bundle ID; for that API use api `business-manager` or `school-manager`",
+        ],
+    },
+    Case {
+        name: "a Team ID as the issuer ID",
+        from: Connect,
+        env: &[("ASC_ISSUER_ID", "ABCDE12345")],
+        stderr: &[
+            "error: ASC_ISSUER_ID (input issuer-id) is 10 letters and digits, the shape of a key ID or Team ID: expected the UUID-shaped issuer ID",
+        ],
+    },
+    Case {
+        name: "a comma between maps scopes",
+        from: Api("maps"),
+        env: &[
+            ("ASC_SCOPE", "mapkit_js,server_api"),
+            ("ASC_ORIGIN", "https://example.com"),
+        ],
+        stderr: &[
+            "error: ASC_SCOPE (input scope) entry 1 has white space or a comma: put one scope per line or per array element",
         ],
     },
     Case {
@@ -620,7 +665,7 @@ const CASES: &[Case] = &[
             ("ASC_ORIGIN", "https://example.com"),
         ],
         stderr: &[
-            "error: ASC_SCOPE (input scope) entry 1 has white space: put one scope per line or per array element, e.g. `[\"server_api\", \"mapkit_js\"]`",
+            "error: ASC_SCOPE (input scope) entry 1 has white space or a comma: put one scope per line or per array element, e.g. `[\"server_api\", \"mapkit_js\"]`",
         ],
     },
     Case {
