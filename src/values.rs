@@ -277,16 +277,12 @@ pub fn team_id(value: &str) -> Result<String, String> {
 /// any real identifier's or host name's part: key material (a PKCS#8 body, a JWK `d`),
 /// which would otherwise be signed into the token.
 pub fn has_base64_run(value: &str) -> bool {
-    value.split(['.', ':', '/', '*']).any(|part| {
-        part.len() >= 40
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+=-_".contains(c))
-    })
+    value.split(['.', ':', '/', '*']).any(key_shaped_part)
 }
 
-/// A path part that is a run of base64 in mixed case, longer than folder names are: the
-/// key's base64 split at its `/`s. (A hex digest, however long, is one case.)
+/// A part that is a run of base64 in mixed case, longer than the parts of names and
+/// paths are: key material. (A hex digest or a long lower-case name, however long, is one
+/// case.)
 fn key_shaped_part(part: &str) -> bool {
     part.len() >= 40
         && part
@@ -569,6 +565,8 @@ mod tests {
         assert!(!error.contains(body));
         let abm = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
         assert_eq!(identifier(abm, "x").as_deref(), Ok(abm));
+        let long = "com.example.averyveryverylongappnamewithmorethanfortyletters";
+        assert_eq!(identifier(long, "x").as_deref(), Ok(long));
     }
 
     #[test]
