@@ -154,6 +154,7 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
         api_forgotten(low, found);
     }
     connect_only(api, low, found);
+    apns_limits(api, low, found);
     let key_id = key_id(api, low, found);
     let (key_type, issuer_id) = issuer(api, low, found);
     let scope = scope(api, low, found);
@@ -255,10 +256,18 @@ fn connect_only(api: Api, low: &Low, found: &mut Invalid) {
             );
         }
     }
-    if api == Api::Apns && low.verify {
+}
+
+/// APNs cannot be asked (`apple::probe` has no request for it): neither its verdict nor
+/// its clock.
+fn apns_limits(api: Api, low: &Low, found: &mut Invalid) {
+    if api != Api::Apns {
+        return;
+    }
+    if low.verify {
         found.problem(Var::Verify, APNS_VERIFY);
     }
-    if api == Api::Apns && low.clock == Some(crate::settings::Clock::Apple) {
+    if low.clock == Some(crate::settings::Clock::Apple) {
         found.problem(Var::Clock, APNS_CLOCK);
     }
 }
@@ -285,9 +294,8 @@ fn key_id(api: Api, low: &Low, found: &mut Invalid) -> Option<String> {
     };
     // Where no issuer ID is in play, a UUID here is a manager key's ID, not a pasted
     // issuer ID.
-    let manager_key = !api.is_manager()
-        && usage(api, Var::IssuerId) == Usage::Unused
-        && values::uuid_shape(value).is_ok();
+    let manager_key =
+        !api.is_manager() && usage(api, Var::IssuerId) == Usage::Unused && values::is_uuid(value);
     if manager_key {
         found.problem(
             Var::KeyId,
@@ -491,8 +499,11 @@ fn manager_client_id(api: Api, value: &str) -> Result<String, String> {
              API account"
         ));
     };
-    values::uuid_shape(uuid)
-        .map_err(|_| format!("must be `{prefix}` followed by a UUID (8-4-4-4-12 hex digits)"))?;
+    if !values::is_uuid(uuid) {
+        return Err(format!(
+            "must be `{prefix}` followed by a UUID (8-4-4-4-12 hex digits)"
+        ));
+    }
     Ok(value.to_owned())
 }
 

@@ -109,7 +109,7 @@ pub fn unquote(value: &str) -> &str {
 /// printed to (stderr, workflow commands, dotenv); no real folder needs one.
 pub fn plain_path(value: &str) -> Result<String, String> {
     // A folder would be created with the key as its name, and quoted in messages.
-    if value.contains("-----") || value.split(['/', '\\', '.']).any(key_shaped_part) {
+    if value.contains("-----") || has_base64_run(value) {
         return Err(format!(
             "{LOOKS_LIKE_THE_KEY}; expected a folder path, e.g. `~/private_keys`"
         ));
@@ -122,6 +122,12 @@ pub fn plain_path(value: &str) -> Result<String, String> {
         )),
         None => Ok(value.to_owned()),
     }
+}
+
+/// 8-4-4-4-12 hex digits, in any case.
+pub fn is_uuid(value: &str) -> bool {
+    let lengths: Vec<usize> = value.split('-').map(str::len).collect();
+    lengths == [8, 4, 4, 4, 12] && value.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
 }
 
 pub fn uuid_shape(value: &str) -> Result<(), String> {
@@ -273,11 +279,11 @@ pub fn team_id(value: &str) -> Result<String, String> {
     Ok(value.to_ascii_uppercase())
 }
 
-/// A part (between `.`, `:`, `/` or `*`) that is a run of base64 or base64url longer than
+/// A part (between `.`, `:`, `/`, `\` or `*`) that is a run of base64 or base64url longer than
 /// any real identifier's or host name's part: key material (a PKCS#8 body, a JWK `d`),
 /// which would otherwise be signed into the token.
 pub fn has_base64_run(value: &str) -> bool {
-    value.split(['.', ':', '/', '*']).any(key_shaped_part)
+    value.split(['.', ':', '/', '\\', '*']).any(key_shaped_part)
 }
 
 /// A part that is a run of base64 in mixed case, longer than the parts of names and
@@ -406,9 +412,7 @@ pub fn manager_key_id(value: &str) -> Result<String, String> {
     if looks_like_key(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
     }
-    let hex = |s: &str| s.chars().all(|c| c.is_ascii_hexdigit());
-    let lengths: Vec<usize> = value.split('-').map(str::len).collect();
-    if lengths != [8, 4, 4, 4, 12] || !value.split('-').all(hex) {
+    if !is_uuid(value) {
         let hint = match is_key_id(value) {
             true => " (10 letters and digits are the key IDs of developer-account keys)",
             false => "",

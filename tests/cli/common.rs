@@ -250,6 +250,44 @@ pub fn parse_github_file(text: &str) -> BTreeMap<String, String> {
     values
 }
 
+/// A finished run whose stdout is JSON (`ASC_FORMAT=json`).
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub json: Option<Value>,
+}
+
+impl Run {
+    pub fn token(&self) -> &str {
+        self.json.as_ref().unwrap()["token"].as_str().unwrap()
+    }
+}
+
+/// Runs `cmd`; stderr must hold neither the key, nor the token printed, nor any of
+/// `secrets`, outside `::add-mask::` lines, and no panic.
+pub fn run_json(cmd: &mut assert_cmd::Command, secrets: &[&str]) -> Run {
+    let output = cmd.output().unwrap();
+    let (stdout, stderr) = texts(&output);
+    let json: Option<Value> = serde_json::from_str(&stdout).ok();
+    let token = json
+        .as_ref()
+        .and_then(|j| j["token"].as_str())
+        .unwrap_or_default();
+    let secrets: Vec<&str> = std::iter::once(token)
+        .chain(secrets.iter().copied())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_no_leak("stderr", &stderr, &secret_runs(&secrets), &["::add-mask::"]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Run {
+        code: output.status.code().unwrap(),
+        stdout,
+        stderr,
+        json,
+    }
+}
+
 /// The test Team ID, and the IDs each service names its app or account by.
 pub const TEAM_ID: &str = "ABCDE12345";
 pub const BUNDLE_ID: &str = "com.example.app";
@@ -262,7 +300,7 @@ pub const SCHOOL_CLIENT_ID: &str = "SCHOOLAPI.9703f56c-10ce-4d8c-9d1e-3f5c0b2a7e
 
 /// The settings `api` requires, with valid values (the key aside); the developer-account
 /// services (`apns`, `music`, `maps`) need the Team ID alone.
-pub fn service_env(api: &'static str) -> Vec<(&'static str, &'static str)> {
+pub fn service_env(api: &str) -> Vec<(&'static str, &str)> {
     let key_id = match api {
         "business-manager" | "school-manager" => MANAGER_KEY_ID,
         _ => KEY_ID,
@@ -281,7 +319,7 @@ pub fn service_env(api: &'static str) -> Vec<(&'static str, &'static str)> {
 
 /// The binary configured to mint a valid token for `api` (not App Store Connect), with
 /// the test key passed as text.
-pub fn service(api: &'static str) -> assert_cmd::Command {
+pub fn service(api: &str) -> assert_cmd::Command {
     let mut cmd = asc_jwt();
     cmd.envs(service_env(api)).env("ASC_PRIVATE_KEY", key_pem());
     cmd

@@ -68,6 +68,16 @@ fn run_as(
     writes.take()
 }
 
+/// Everything written to stderr, taken together, holds no run of `runs` outside the masks.
+fn assert_stderr_holds_no_secret(case: &str, writes: &[(&str, String)], runs: &[String]) {
+    let stderr: String = writes
+        .iter()
+        .filter(|(stream, _)| *stream == "stderr")
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert_no_leak(&format!("{case}: stderr"), &stderr, runs, &["::add-mask::"]);
+}
+
 #[test]
 fn masks_come_before_any_output_in_every_format() {
     let keys = tempfile::tempdir().unwrap();
@@ -97,17 +107,7 @@ fn masks_come_before_any_output_in_every_format() {
                 .last()
                 .and_then(|l| l.strip_prefix("::add-mask::"));
             let runs = secret_runs(&[token.unwrap_or_default()]);
-            let stderr: String = writes
-                .iter()
-                .filter(|(stream, _)| *stream == "stderr")
-                .map(|(_, text)| text.as_str())
-                .collect();
-            assert_no_leak(
-                &format!("{case}: stderr"),
-                &stderr,
-                &runs,
-                &["::add-mask::"],
-            );
+            assert_stderr_holds_no_secret(&case, &writes, &runs);
         }
     }
 }
@@ -120,14 +120,7 @@ fn the_access_token_mask_is_among_the_masks_printed_first() {
     );
     let apple = FakeApple::start(Answer::new(405, ""), Answer::new(200, &body));
     let url = std::path::PathBuf::from(&apple.url);
-    let identity = [
-        ("ASC_API", "business-manager"),
-        ("ASC_KEY_ID", "e339d085-a821-438a-a527-d044edacf50a"),
-        (
-            "ASC_CLIENT_ID",
-            "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
-        ),
-    ];
+    let identity = service_env("business-manager");
     for format in ["text", "json", "dotenv", "github"] {
         let extra = [
             ("ASC_FORMAT", std::path::Path::new(format)),
@@ -161,16 +154,6 @@ fn the_access_token_mask_is_among_the_masks_printed_first() {
                 &[],
             );
         }
-        let stderr: String = writes
-            .iter()
-            .filter(|(stream, _)| *stream == "stderr")
-            .map(|(_, text)| text.as_str())
-            .collect();
-        assert_no_leak(
-            &format!("{format}: stderr"),
-            &stderr,
-            &runs,
-            &["::add-mask::"],
-        );
+        assert_stderr_holds_no_secret(format, &writes, &runs);
     }
 }

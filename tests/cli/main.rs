@@ -18,5 +18,5 @@ mod key_forms;
 mod key_safety;
 mod leaks;
 mod modules;
-mod services;
+mod service_tokens;
 mod verify_services;

@@ -2,19 +2,9 @@
 //! request each service's check sends, and the verdict on the answers Apple documents
 //! (pages and forum threads in `src/apple.rs`). APNs refuses verify before any request.
 
-use serde_json::Value;
-
 use crate::common::*;
 use crate::fake_apple::{Answer, Date, FakeApple, Request};
 
-const TEAM_ID: &str = "TEAMID1234";
-const BUNDLE_ID: &str = "com.example.app";
-const SERVICES_ID: &str = "com.example.web";
-const WEATHER_SERVICE_ID: &str = "com.example.weatherkit-client";
-/// Apple's example key ID on the Business/School Manager OAuth page.
-const MANAGER_KEY_ID: &str = "e339d085-a821-438a-a527-d044edacf50a";
-const BUSINESS_CLIENT_ID: &str = "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
-const SCHOOL_CLIENT_ID: &str = "SCHOOLAPI.9703f56c-10ce-4876-8f59-e78e5e23a152";
 /// What the fake issues as an access token: long enough for the leak check's runs.
 const ACCESS_TOKEN: &str = "fake-apple-access-token-0123456789abcdefghijklmnop";
 
@@ -36,36 +26,6 @@ const FORM_PROBES: [(&str, &str); 3] = [
     ("school-manager", "/auth/oauth2/token"),
 ];
 
-/// The binary configured for `api` with the test key and the settings `api` requires.
-fn service(api: &str) -> assert_cmd::Command {
-    let mut cmd = asc_jwt();
-    cmd.env("ASC_API", api)
-        .env("ASC_PRIVATE_KEY", key_pem())
-        .env("ASC_KEY_ID", KEY_ID);
-    let settings: &[(&str, &str)] = match api {
-        "app-store-server" => &[("ASC_ISSUER_ID", ISSUER), ("ASC_BUNDLE_ID", BUNDLE_ID)],
-        "sign-in-with-apple" => &[("ASC_TEAM_ID", TEAM_ID), ("ASC_CLIENT_ID", SERVICES_ID)],
-        "business-manager" => &[
-            ("ASC_KEY_ID", MANAGER_KEY_ID),
-            ("ASC_CLIENT_ID", BUSINESS_CLIENT_ID),
-        ],
-        "school-manager" => &[
-            ("ASC_KEY_ID", MANAGER_KEY_ID),
-            ("ASC_CLIENT_ID", SCHOOL_CLIENT_ID),
-        ],
-        "weatherkit" => &[
-            ("ASC_TEAM_ID", TEAM_ID),
-            ("ASC_SERVICE_ID", WEATHER_SERVICE_ID),
-        ],
-        "music" | "maps" | "apns" => &[("ASC_TEAM_ID", TEAM_ID)],
-        other => panic!("no settings for api `{other}`"),
-    };
-    for (name, value) in settings {
-        cmd.env(name, value);
-    }
-    cmd
-}
-
 /// `api` verified against `apple`, the outputs as JSON.
 fn verifying(api: &str, apple: &FakeApple) -> assert_cmd::Command {
     let mut cmd = service(api);
@@ -75,41 +35,10 @@ fn verifying(api: &str, apple: &FakeApple) -> assert_cmd::Command {
     cmd
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    json: Option<Value>,
-}
-
-impl Run {
-    fn token(&self) -> &str {
-        self.json.as_ref().unwrap()["token"].as_str().unwrap()
-    }
-}
-
 /// Runs `cmd`; stderr must hold neither the key, nor the token, nor the fake's access
 /// token, outside `::add-mask::` lines.
 fn run(cmd: &mut assert_cmd::Command) -> Run {
-    let output = cmd.output().unwrap();
-    let (stdout, stderr) = texts(&output);
-    let json: Option<Value> = serde_json::from_str(&stdout).ok();
-    let token = json
-        .as_ref()
-        .and_then(|j| j["token"].as_str())
-        .unwrap_or_default();
-    let secrets: Vec<&str> = [token, ACCESS_TOKEN]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    assert_no_leak("stderr", &stderr, &secret_runs(&secrets), &["::add-mask::"]);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    Run {
-        code: output.status.code().unwrap(),
-        stdout,
-        stderr,
-        json,
-    }
+    run_json(cmd, &[ACCESS_TOKEN])
 }
 
 /// `api` verified against a fake answering `status` and `body`; the verifying request
@@ -228,7 +157,7 @@ fn sign_in_with_apple_posts_the_secret_with_a_dummy_code_and_no_redirect_uri() {
     let post = only_non_head(&requests);
     assert_form_post("sign-in-with-apple", &apple, post, "/auth/token");
     let expected = [
-        ("client_id", SERVICES_ID),
+        ("client_id", WEB_CLIENT_ID),
         ("client_secret", result.token()),
         ("code", asc_jwt::apple::DUMMY_CODE),
         ("grant_type", "authorization_code"),
