@@ -35,6 +35,7 @@ pub mod github;
 pub mod key;
 pub mod keyfile;
 pub mod load;
+pub mod long_lived;
 pub mod output;
 pub mod problems;
 pub mod safe_read;
