@@ -460,8 +460,11 @@ honoured):
 
 const HELP_PROBES: &str = "\
 What ASC_VERIFY asks, per api (Business/School Manager: the exchange for an access
-token; Sign in with Apple: a dummy code, so `invalid_grant` means the secret was
-accepted):
+token, its parameters in the query string; Sign in with Apple: a dummy code, so
+`invalid_grant` means the secret was accepted; a 401 is asked again once, 2 s later,
+with a freshly minted token, which is then the one written). A token with ASC_SCOPE
+(`app-store-connect`, `enterprise`) is asked with the scope's first GET entry as
+written instead, since Apple refuses it outside its scope:
 ";
 
 const HELP_FORMATS: &str = "\

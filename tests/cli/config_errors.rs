@@ -128,6 +128,17 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "verify with a scope that has no GET entry",
+        from: Connect,
+        env: &[
+            ("ASC_VERIFY", "true"),
+            ("ASC_SCOPE", "POST /v1/ciBuildRuns\nPATCH /v1/ciWorkflows/1"),
+        ],
+        stderr: &[
+            "error: ASC_VERIFY (input verify) is `true`, but ASC_SCOPE (input scope) lists no GET request: Apple refuses a scoped token for any request outside its scope, and verify only reads",
+        ],
+    },
+    Case {
         name: "enterprise tokens live at most 20 minutes whatever the scope",
         from: Connect,
         env: &[
