@@ -10,7 +10,8 @@ Answers HEAD with a Date header `--offset` seconds off this machine's clock, and
   all that is wrong), else 400 `invalid_client`
   (`signinwithapplerestapi/generate-and-validate-tokens`, `…/errorresponse`);
 - POST /auth/oauth2/token (Apple Business/School Manager) with 200 and a new access token
-  for a client-credentials request with every field right, else 400 `invalid_client`
+  for a client-credentials request with every field right, in the query string and no
+  body as Apple's page sends it, else 400 `invalid_client`
   (`apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-manager-
   and-apple-business-api`). The access token is written to --access-token-file.
 "Well-formed" means what Apple checks: three base64url parts, ES256 with a valid
@@ -203,14 +204,20 @@ class Apple(http.server.BaseHTTPRequestHandler):
         form_type = self.headers.get("Content-Type", "").startswith(
             "application/x-www-form-urlencoded"
         )
-        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True)
-        form = dict(pairs)
-        # One value per field, in the body: a field given twice is malformed.
-        if not form_type or len(form) != len(pairs) or "?" in self.path:
+        path, _, query = self.path.partition("?")
+        # Sign in with Apple's form is in the body; the Business/School Manager exchange's
+        # in the query string, with no body, as Apple's page shows it.
+        in_query = path == "/auth/oauth2/token"
+        if (query if not in_query else text):
             return self.answer(400, oauth_error("invalid_request"))
-        if self.path == "/auth/token":
+        pairs = urllib.parse.parse_qsl(query if in_query else text, keep_blank_values=True)
+        form = dict(pairs)
+        # One value per field: a field given twice is malformed.
+        if not form_type or len(form) != len(pairs):
+            return self.answer(400, oauth_error("invalid_request"))
+        if path == "/auth/token":
             self.sign_in_with_apple(form)
-        elif self.path == "/auth/oauth2/token":
+        elif in_query:
             self.manager(form)
         else:
             self.answer(404, b'{"error":"not_found"}')
@@ -241,8 +248,10 @@ class Apple(http.server.BaseHTTPRequestHandler):
         self.answer(200, json.dumps(body).encode())
 
     def log_message(self, fmt, *values):
-        # Method, path and status only: never the headers or the form, which carry tokens.
-        print(f"fake-apple: {self.command} {self.path} -> {values[1] if len(values) > 1 else '?'}", flush=True)
+        # Method, path and status only: never the headers, the query or the form, which
+        # carry tokens.
+        path = self.path.partition("?")[0]
+        print(f"fake-apple: {self.command} {path} -> {values[1] if len(values) > 1 else '?'}", flush=True)
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Apple)

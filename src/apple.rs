@@ -16,13 +16,13 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::{Agent, Body, RequestBuilder};
 
 use crate::time::parse_http_date;
-use crate::token::{Api, TokenSpec};
+use crate::token::{Api, Minted, TokenSpec};
 
 /// Each call to Apple gives up after this long, connection included.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How long verify waits before asking again after a 401, which Apple is known to give
-/// a valid token now and then.
+/// How long verify waits before asking again, with a freshly minted token, after a 401,
+/// which Apple is known to give a valid token now and then.
 pub const RETRY_DELAY: Duration = Duration::from_secs(2);
 
 /// The host each service's token is checked against (and whose `Date` header is read).
@@ -45,11 +45,12 @@ pub fn base_url(api: Api) -> &'static str {
 
 /// The harmless request that shows whether Apple accepts a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Probe {
+pub enum Probe<'a> {
     /// `GET` with the token as bearer.
-    Get(&'static str),
-    /// `POST` of a form that carries the token (OAuth token endpoints).
-    Form(&'static str),
+    Get(&'a str),
+    /// `POST` of a form that carries the token (OAuth token endpoints): in the body for
+    /// Sign in with Apple, in the query string for Business/School Manager ([`ask`]).
+    Form(&'a str),
 }
 
 /// The code Sign in with Apple's check sends: no app ever received it, so a secret Apple
@@ -57,8 +58,9 @@ pub enum Probe {
 /// (`signinwithapplerestapi/errorresponse`).
 pub const DUMMY_CODE: &str = "asc-jwt-verify-dummy-code";
 
-/// The request [`verify`] makes for `api`; `None` for APNs, which speaks HTTP/2 only.
-pub fn probe(api: Api) -> Option<Probe> {
+/// The request [`verify`] makes for `api`'s tokens without a scope; `None` for APNs,
+/// which speaks HTTP/2 only.
+pub fn probe(api: Api) -> Option<Probe<'static>> {
     Some(match api {
         Api::AppStoreConnect => Probe::Get("/v1/apps?limit=1"),
         Api::Enterprise => Probe::Get("/v1/bundleIds?limit=1"),
@@ -77,6 +79,23 @@ pub fn probe(api: Api) -> Option<Probe> {
         // `applemapsserverapi/-v1-token`: the token exchange.
         Api::Maps => Probe::Get("/v1/token"),
     })
+}
+
+/// The request [`verify`] makes for `spec`: its service's [`probe`], except for a scoped
+/// App Store Connect or Enterprise token, which "App Store Connect rejects … if none of the
+/// scope entries match the attempted request" (`appstoreconnectapi/generating-tokens-for-
+/// api-requests`): then the scope's first GET entry, as written. No `limit=1` is added
+/// (Apple ignores `limit` when matching, but a by-ID or relationship path may refuse the
+/// parameter, and a 400 would be blamed on the token). `None` where nothing can be asked:
+/// APNs, and a scope without a GET, which `services` refuses with verify.
+pub fn request(spec: &TokenSpec) -> Option<Probe<'_>> {
+    match spec.scope.as_deref().filter(|_| spec.api.is_connect()) {
+        Some(entries) => entries
+            .iter()
+            .find_map(|entry| entry.strip_prefix("GET "))
+            .map(Probe::Get),
+        None => probe(spec.api),
+    }
 }
 
 /// The form a [`Probe::Form`] posts for `spec`, the token in its place.
@@ -113,6 +132,7 @@ pub fn probe_words(api: Api) -> String {
     let host = base_url(api).trim_start_matches("https://");
     match probe(api) {
         Some(Probe::Get(path)) => format!("GET {host}{path}"),
+        Some(Probe::Form(path)) if api.is_manager() => format!("POST {host}{path}?…"),
         Some(Probe::Form(path)) => format!("POST {host}{path}"),
         None => "none: APNs speaks HTTP/2 only".into(),
     }
@@ -173,6 +193,21 @@ pub fn server_time(agent: &Agent, base: &str, api: Api) -> Result<i64, String> {
     })
 }
 
+/// Apple's verdict, and the token it was given last: after a 401, a freshly minted one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub verdict: Verdict,
+    pub minted: Minted,
+}
+
+/// Why [`verify`] has no verdict: Apple could not be asked (or redirected), or the fresh
+/// token for the retry could not be minted.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unchecked<E> {
+    Unreachable(String),
+    Mint(E),
+}
+
 /// What Apple said to the verifying request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
@@ -180,7 +215,8 @@ pub enum Verdict {
     Accepted {
         status: u16,
         millis: u128,
-        /// The first answer was a 401 and the same token was accepted when asked again.
+        /// The first answer was a 401, and a freshly minted token was accepted when
+        /// asked again.
         after_401: bool,
         /// Business/School Manager: the access token the exchange gave.
         access_token: Option<AccessToken>,
@@ -285,55 +321,81 @@ impl ErrorBody {
 /// of the key's team ("Invalid request app identifier", developer forums 725963).
 pub const STOREKIT_INVALID_APP: &str = "4000002";
 
-/// Makes one check with `token`, and one more after [`RETRY_DELAY`] if the first is
-/// answered 401. `Err` only when Apple could not be asked, or answered with a redirect,
-/// which is not followed.
-pub fn verify(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdict, String> {
-    verify_after(agent, base, spec, token, RETRY_DELAY)
-}
-
-/// [`verify`] with the delay before the retry as a parameter, so tests need not wait.
-pub fn verify_after(
+/// Makes one check with `minted`, and one more after [`RETRY_DELAY`] with a token from
+/// `remint` (a new `iat`, and a new `jti` where the service has one) if the first is
+/// answered 401. `Unreachable` only when Apple could not be asked, or answered with a
+/// redirect, which is not followed.
+pub fn verify<E>(
     agent: &Agent,
     base: &str,
     spec: &TokenSpec,
-    token: &str,
+    minted: Minted,
+    remint: impl FnOnce() -> Result<Minted, E>,
+) -> Result<Checked, Unchecked<E>> {
+    verify_after(agent, base, spec, minted, remint, RETRY_DELAY)
+}
+
+/// [`verify`] with the delay before the retry as a parameter, so tests need not wait.
+pub fn verify_after<E>(
+    agent: &Agent,
+    base: &str,
+    spec: &TokenSpec,
+    minted: Minted,
+    remint: impl FnOnce() -> Result<Minted, E>,
     retry_delay: Duration,
-) -> Result<Verdict, String> {
-    let first = ask(agent, base, spec, token)?;
-    match first {
-        Verdict::Refused { status: 401, .. } => {
-            std::thread::sleep(retry_delay);
-            Ok(match ask(agent, base, spec, token)? {
-                Verdict::Accepted {
-                    status,
-                    millis,
-                    access_token,
-                    ..
-                } => Verdict::Accepted {
-                    status,
-                    millis,
-                    after_401: true,
-                    access_token,
-                },
-                refused => refused,
-            })
-        }
-        verdict => Ok(verdict),
-    }
+) -> Result<Checked, Unchecked<E>> {
+    let first = ask(agent, base, spec, &minted.token).map_err(Unchecked::Unreachable)?;
+    let Verdict::Refused { status: 401, .. } = first else {
+        return Ok(Checked {
+            verdict: first,
+            minted,
+        });
+    };
+    std::thread::sleep(retry_delay);
+    let fresh = remint().map_err(Unchecked::Mint)?;
+    let verdict = match ask(agent, base, spec, &fresh.token).map_err(Unchecked::Unreachable)? {
+        Verdict::Accepted {
+            status,
+            millis,
+            access_token,
+            ..
+        } => Verdict::Accepted {
+            status,
+            millis,
+            after_401: true,
+            access_token,
+        },
+        refused => refused,
+    };
+    Ok(Checked {
+        verdict,
+        minted: fresh,
+    })
 }
 
 fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdict, String> {
-    let probe = probe(spec.api).ok_or("APNs speaks HTTP/2 only: its tokens cannot be checked")?;
+    let probe = request(spec).ok_or("this token cannot be checked: APNs speaks HTTP/2 only, and a scope without a GET entry allows no harmless request")?;
     let started = Instant::now();
     let sent = match probe {
         Probe::Get(path) => direct_unless_apple(agent.get(format!("{base}{path}")), base)
             .header("Authorization", format!("Bearer {token}"))
             .call(),
+        // `apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-
+        // manager-and-apple-business-api`, "Request an access token": `curl -X POST -H
+        // 'Content-Type: application/x-www-form-urlencoded' 'https://account.apple.com/
+        // auth/oauth2/token?grant_type=client_credentials&client_id=…'`, no body.
+        Probe::Form(path) if spec.api.is_manager() => {
+            direct_unless_apple(agent.post(format!("{base}{path}")), base)
+                .query_pairs(form(spec, token))
+                .content_type("application/x-www-form-urlencoded")
+                .send_empty()
+        }
         Probe::Form(path) => direct_unless_apple(agent.post(format!("{base}{path}")), base)
             .send_form(form(spec, token)),
     };
-    let mut response = sent.map_err(|err| unreachable(agent, base, &err))?;
+    // A transport error may quote the URL, whose query carries a manager's assertion.
+    let mut response =
+        sent.map_err(|err| unreachable(agent, base, &err).replace(token, "(the token)"))?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         return Err(redirected(&response, base));
@@ -869,38 +931,115 @@ mod tests {
         (base, thread)
     }
 
+    fn minted(token: &str) -> Minted {
+        Minted {
+            token: token.into(),
+            issued_at: 1,
+            expires_at: 2,
+        }
+    }
+
+    /// [`verify_after`] without delay, the first token `first`, a retry's `second`.
+    fn check(base: &str) -> Result<Checked, Unchecked<()>> {
+        let spec = TokenSpec::default();
+        let remint = || Ok(minted("second"));
+        verify_after(
+            &agent(),
+            base,
+            &spec,
+            minted("first"),
+            remint,
+            Duration::ZERO,
+        )
+    }
+
     #[test]
-    fn a_401_is_asked_again_once_and_a_later_200_says_so() {
+    fn a_401_is_asked_again_once_with_a_fresh_token_which_is_handed_over() {
         let (base, server) = serve(vec!["401 Unauthorized", "200 OK"]);
-        let verdict = verify_after(&agent(), &base, &TokenSpec::default(), "t", Duration::ZERO);
+        let checked = check(&base).unwrap();
         assert!(matches!(
-            verdict,
-            Ok(Verdict::Accepted {
+            checked.verdict,
+            Verdict::Accepted {
                 status: 200,
                 after_401: true,
                 ..
-            })
+            }
         ));
+        assert_eq!(checked.minted, minted("second"));
         assert_eq!(server.join().unwrap(), 2);
     }
 
     #[test]
     fn a_second_401_is_the_verdict_and_a_first_200_is_no_retry() {
         let (base, server) = serve(vec!["401 Unauthorized", "401 Unauthorized"]);
-        let verdict = verify_after(&agent(), &base, &TokenSpec::default(), "t", Duration::ZERO);
-        assert!(matches!(verdict, Ok(Verdict::Refused { status: 401, .. })));
+        let checked = check(&base).unwrap();
+        assert!(matches!(
+            checked.verdict,
+            Verdict::Refused { status: 401, .. }
+        ));
+        assert_eq!(checked.minted, minted("second"));
         assert_eq!(server.join().unwrap(), 2);
 
         let (base, server) = serve(vec!["200 OK"]);
-        let verdict = verify_after(&agent(), &base, &TokenSpec::default(), "t", Duration::ZERO);
+        let checked = check(&base).unwrap();
         assert!(matches!(
-            verdict,
-            Ok(Verdict::Accepted {
+            checked.verdict,
+            Verdict::Accepted {
                 after_401: false,
                 ..
-            })
+            }
         ));
+        assert_eq!(checked.minted, minted("first"));
         assert_eq!(server.join().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_failed_fresh_mint_is_no_verdict() {
+        let (base, server) = serve(vec!["401 Unauthorized"]);
+        let spec = TokenSpec::default();
+        let remint = || Err::<Minted, _>("no key");
+        let result = verify_after(
+            &agent(),
+            &base,
+            &spec,
+            minted("first"),
+            remint,
+            Duration::ZERO,
+        );
+        assert_eq!(result, Err(Unchecked::Mint("no key")));
+        assert_eq!(server.join().unwrap(), 1);
+    }
+
+    #[test]
+    fn a_scoped_connect_token_is_checked_with_its_first_get_entry() {
+        let scoped = |api, scope: &[&str]| TokenSpec {
+            api,
+            scope: Some(scope.iter().map(|s| s.to_string()).collect()),
+            ..TokenSpec::default()
+        };
+        let spec = scoped(
+            Api::AppStoreConnect,
+            &[
+                "POST /v1/ciBuildRuns",
+                "GET /v1/ciProducts?filter[app]=1",
+                "GET /v1/apps",
+            ],
+        );
+        assert_eq!(
+            request(&spec),
+            Some(Probe::Get("/v1/ciProducts?filter[app]=1"))
+        );
+        let spec = scoped(Api::Enterprise, &["GET /v1/bundleIds/1"]);
+        assert_eq!(request(&spec), Some(Probe::Get("/v1/bundleIds/1")));
+        assert_eq!(
+            request(&scoped(Api::Enterprise, &["DELETE /v1/users/1"])),
+            None
+        );
+        // Maps' scope is not a request, and an unscoped token keeps its service's probe.
+        let maps = scoped(Api::Maps, &["server_api"]);
+        assert_eq!(request(&maps), Some(Probe::Get("/v1/token")));
+        let plain = TokenSpec::default();
+        assert_eq!(request(&plain), Some(Probe::Get("/v1/apps?limit=1")));
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub mod github;
 pub mod key;
 pub mod keyfile;
 pub mod load;
+pub mod long_lived;
 pub mod output;
 pub mod problems;
 pub mod safe_read;
@@ -79,8 +80,9 @@ pub fn run(
     let minted = mint(&config, now)?;
     // Asked before anything is delivered: when Apple cannot be asked, nothing is (exit 1);
     // when it answers, the outputs say whether it accepted the token, and are written
-    // before a refusal fails the step.
-    let verdict = ask_apple(settings, agent.as_ref(), &minted)?;
+    // before a refusal fails the step. After a 401 Apple is asked with a fresh token,
+    // which is then the one delivered.
+    let (verdict, minted) = ask_apple(&config, agent.as_ref(), minted, now)?;
     // An access token lives from when Apple issued it; `now` is just before that.
     let access_token = match &verdict {
         Some(apple::Verdict::Accepted {
@@ -136,19 +138,35 @@ fn apple_clock(
     }
 }
 
-/// Apple's verdict on the token, when `ASC_VERIFY` asks for one.
+/// Apple's verdict on the token, when `ASC_VERIFY` asks for one, and the token to hand
+/// over: `minted`, or the one minted for the retry after a 401 (`now` plus the time
+/// since, so its `iat` is new).
 fn ask_apple(
-    settings: &Settings,
+    config: &Config,
     agent: Option<&ureq::Agent>,
-    minted: &Minted,
-) -> Result<Option<apple::Verdict>, Error> {
+    minted: Minted,
+    now: i64,
+) -> Result<(Option<apple::Verdict>, Minted), Error> {
+    let settings = &config.settings;
     let Some(agent) = agent.filter(|_| settings.verify) else {
-        return Ok(None);
+        return Ok((None, minted));
     };
-    let base = &settings.api_base_url;
-    apple::verify(agent, base, &settings.spec, &minted.token)
-        .map(Some)
-        .map_err(Error::AppleUnreachable)
+    let started = std::time::Instant::now();
+    let remint = || {
+        let since = i64::try_from(started.elapsed().as_secs()).unwrap_or(i64::MAX);
+        mint(config, now.saturating_add(since))
+    };
+    match apple::verify(
+        agent,
+        &settings.api_base_url,
+        &settings.spec,
+        minted,
+        remint,
+    ) {
+        Ok(checked) => Ok((Some(checked.verdict), checked.minted)),
+        Err(apple::Unchecked::Unreachable(why)) => Err(Error::AppleUnreachable(why)),
+        Err(apple::Unchecked::Mint(err)) => Err(err),
+    }
 }
 
 /// The pure check, then the load step; the warnings of either are printed whatever the
@@ -301,8 +319,9 @@ fn conclude(
                 let _ = log.warning(
                     stderr,
                     &format!(
-                        "Apple answered 401 at first and accepted the same token when asked \
-                         again {} s later: its 401s are sometimes spurious",
+                        "Apple answered 401 at first and accepted a freshly minted token \
+                         when asked again {} s later: its 401s are sometimes spurious; the \
+                         token handed over is the one it accepted",
                         apple::RETRY_DELAY.as_secs()
                     ),
                 );

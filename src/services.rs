@@ -158,6 +158,7 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
     let key_id = key_id(api, low, found);
     let (key_type, issuer_id) = issuer(api, low, found);
     let scope = scope(api, low, found);
+    verify_in_scope(api, low, scope.as_ref(), found);
     let duration = duration(api, low, scope.as_ref(), found);
     let client_id = client_id(api, low, found);
     team_id(low, found);
@@ -378,6 +379,25 @@ fn scope(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<Vec<String>>
         _ => return None,
     };
     found.take(Var::Scope, parsed).map(Some)
+}
+
+/// Verify asks a scoped App Store Connect or Enterprise token with its scope's first GET
+/// entry (`apple::request`), since Apple "rejects a token with a scope claim if none of
+/// the scope entries match the attempted request" (`appstoreconnectapi/generating-tokens-
+/// for-api-requests`): a scope without a GET leaves no harmless request to ask.
+fn verify_in_scope(api: Api, low: &Low, scope: Option<&Option<Vec<String>>>, found: &mut Invalid) {
+    let Some(Some(entries)) = scope.filter(|_| api.is_connect() && low.verify) else {
+        return;
+    };
+    if !entries.iter().any(|entry| entry.starts_with("GET ")) {
+        found.problem(
+            Var::Verify,
+            "is `true`, but ASC_SCOPE (input scope) lists no GET request: Apple refuses a \
+             scoped token for any request outside its scope, and verify only reads, so it \
+             cannot check this token without changing data; add a GET entry the key may \
+             read (it is asked as written), or unset this",
+        );
+    }
 }
 
 /// `exp - iat`, within the service's rule.

@@ -188,11 +188,14 @@ settings! {
     }
     Duration duration {
         env: "ASC_DURATION", input: Some("duration"), section: Section::Token,
-        unset: Unset::Default("per api: the maximum for `sign-in-with-apple`, otherwise \
-                            1200 (20 minutes)"),
-        help: "token lifetime `exp - iat` in seconds, from 120 to the api's maximum: 1200, \
-               or 15777000 (six months) when the scope lists GET requests only \
-               (`app-store-connect`, `enterprise`); 3600 (`app-store-server`); 15551999 \
+        unset: Unset::Default("per api: 15552000 (180 days) for `sign-in-with-apple`, \
+                            otherwise 1200 (20 minutes)"),
+        help: "token lifetime `exp - iat` in seconds, from 120 to the api's maximum: 1200 \
+               (`enterprise`; `app-store-connect`, or 15777000, six months, when every \
+               scope entry is a GET of one of the thirteen Xcode Cloud and metrics \
+               resources Apple lets live long, e.g. `/v1/ciProducts`, \
+               `/v1/ciWorkflows/{id}`, `/v1/apps/{id}/perfPowerMetrics`: a longer \
+               duration's message names them); 3600 (`app-store-server`); 15551999 \
                (under 180 days: `business-manager`, `school-manager`); 15777000 (the \
                others); must be unset for `apns`, whose tokens have no `exp` and work for \
                3600",
@@ -203,7 +206,10 @@ settings! {
         help: "a JSON array of strings, or one entry per line: the allowed requests, each \
                `METHOD /path` with an optional `?query` (METHOD one of GET POST PATCH PUT \
                DELETE; `app-store-connect`, `enterprise`), or the token's scopes \
-               (`server_api`, `mapkit_js`, `web_snapshots`, `embed_api`; `maps`)",
+               (`server_api`, `mapkit_js`, `web_snapshots`, `embed_api`; `maps`: set \
+               `server_api` for the Maps Server API, as Apple's page asks; without a scope \
+               the claim is left out, as in the Maps Server API token Apple's forum answer \
+               shows working (thread 766701), though no page of Apple's promises it)",
         parse: |v, low| set(&mut low.scope, Ok(Some(v.to_owned()))),
     }
     Api api {
@@ -211,7 +217,8 @@ settings! {
         unset: Unset::Value("app-store-connect"),
         help: "the service: `app-store-connect` (aud `appstoreconnect-v1`), `enterprise` \
                (aud `apple-developer-enterprise-v1`), `app-store-server` (App Store Server \
-               API), `sign-in-with-apple` (client secret), `business-manager` or \
+               API, which asks for a new token per request: mint one each time, a mint \
+               costs about a millisecond), `sign-in-with-apple` (client secret), `business-manager` or \
                `school-manager` (client assertion), `apns` (provider token), `music` \
                (MusicKit developer token), `weatherkit` or `maps`",
         parse: |v, low| set(&mut low.api, one_of(v).map(Some)),
@@ -460,8 +467,11 @@ honoured):
 
 const HELP_PROBES: &str = "\
 What ASC_VERIFY asks, per api (Business/School Manager: the exchange for an access
-token; Sign in with Apple: a dummy code, so `invalid_grant` means the secret was
-accepted):
+token, its parameters in the query string; Sign in with Apple: a dummy code, so
+`invalid_grant` means the secret was accepted; a 401 is asked again once, 2 s later,
+with a freshly minted token, which is then the one written). A token with ASC_SCOPE
+(`app-store-connect`, `enterprise`) is asked with the scope's first GET entry as
+written instead, since Apple refuses it outside its scope:
 ";
 
 const HELP_FORMATS: &str = "\

@@ -17,11 +17,16 @@ pub const BACKDATE_SECONDS: i64 = 60;
 /// Apple's limit on `exp - iat` for ordinary App Store Connect tokens: 20 minutes
 /// (`appstoreconnectapi/generating-tokens-for-api-requests`).
 pub const MAX_DURATION: u64 = 1200;
-/// Six months: App Store Connect tokens whose scope lists GET requests only (same page),
-/// Sign in with Apple client secrets (`signinwithapple/creating-a-client-secret`: "more
+/// Six months: App Store Connect tokens whose scope is GET requests of the resources that
+/// allow it (same page; `long_lived`), Sign in with Apple client secrets (`signinwithapple/creating-a-client-secret`: "more
 /// than 15777000 seconds (six months) in the future … is an error") and Apple Music
 /// developer tokens (`applemusicapi/generating-developer-tokens`).
 pub const MAX_GET_ONLY_DURATION: u64 = 15_777_000;
+/// Sign in with Apple's default: 180 days, as widely used libraries mint, so that a
+/// runner clock ahead of Apple's by up to a day and a half (with `iat` back-dated 60 s)
+/// still leaves `exp` "not greater than 15777000 … from the Current UNIX Time on the
+/// server" (`signinwithapple/creating-a-client-secret`).
+pub const SIGN_IN_WITH_APPLE_DEFAULT: u64 = 180 * 86_400;
 /// App Store Server API: "Tokens that expire more than 60 minutes after the time in
 /// `iat` are not valid" (`appstoreserverapi/generating-json-web-tokens-for-api-requests`).
 pub const MAX_APP_STORE_SERVER_DURATION: u64 = 3600;
@@ -79,7 +84,8 @@ pub enum Api {
 pub enum Lifetime {
     /// `exp - iat` from [`MIN_DURATION`] to the maximum; the default when unset.
     Up { max: u64, default: u64 },
-    /// App Store Connect's rule: 20 minutes, six months with a GET-only scope.
+    /// App Store Connect's rule: 20 minutes; six months with a scope of GET requests of
+    /// the resources that allow it (`long_lived`).
     ScopeDependent,
     /// No `exp`: the service stops accepting the token this long after `iat`.
     Fixed(u64),
@@ -171,17 +177,25 @@ impl Api {
     }
 
     pub fn lifetime(self) -> Lifetime {
-        const TWENTY_MINUTES: u64 = 1200;
+        const TWENTY_MINUTES: u64 = MAX_DURATION;
         match self {
-            Api::AppStoreConnect | Api::Enterprise => Lifetime::ScopeDependent,
+            Api::AppStoreConnect => Lifetime::ScopeDependent,
+            // `enterpriseprogramapi/generating-tokens-for-api-requests`: "the Enterprise
+            // Program API rejects a token with a lifetime greater than 20 minutes", and
+            // its page lists no resource that accepts more, whatever the scope.
+            Api::Enterprise => Lifetime::Up {
+                max: MAX_DURATION,
+                default: MAX_DURATION,
+            },
             Api::AppStoreServer => Lifetime::Up {
                 max: MAX_APP_STORE_SERVER_DURATION,
                 default: TWENTY_MINUTES,
             },
-            // A secret is stored in the app's auth provider and rotated: as long as allowed.
+            // A secret is stored in the app's auth provider and rotated: long, with room
+            // for a fast clock below Apple's maximum.
             Api::SignInWithApple => Lifetime::Up {
                 max: MAX_GET_ONLY_DURATION,
-                default: MAX_GET_ONLY_DURATION,
+                default: SIGN_IN_WITH_APPLE_DEFAULT,
             },
             Api::BusinessManager | Api::SchoolManager => Lifetime::Up {
                 max: MAX_CLIENT_ASSERTION_DURATION,

@@ -2,6 +2,7 @@
 //! value or the message that follows the variable's name (`is …`, `must …`), never
 //! quoting anything that could be a secret.
 
+use crate::long_lived;
 use crate::token::{MAX_DURATION, MAX_GET_ONLY_DURATION, MIN_DURATION};
 
 /// A value with a fixed set of names, read by [`one_of`].
@@ -233,30 +234,60 @@ pub fn seconds(value: &str) -> Result<u64, String> {
     })
 }
 
-/// Apple's rule: 20 minutes at most, six months with a GET-only scope.
+/// Apple's rule for App Store Connect: 20 minutes at most; up to six months only when
+/// every scope entry is a GET of a resource that allows long-lived tokens
+/// ([`long_lived`]; `appstoreconnectapi/generating-tokens-for-api-requests`, "Determine
+/// the Appropriate Token Lifetime").
 pub fn duration_bounds(seconds: u64, scope: Option<&[String]>) -> Result<u64, String> {
-    let get_only = scope.is_some_and(|s| s.iter().all(|e| e.starts_with("GET ")));
     if seconds < MIN_DURATION {
         return Err(format!(
             "is {seconds} s: expected at least {MIN_DURATION} s, because the token is \
              back-dated by 60 s and would otherwise be usable for under a minute"
         ));
     }
-    if seconds > MAX_DURATION && !get_only {
+    if seconds <= MAX_DURATION {
+        return Ok(seconds);
+    }
+    let resources = long_lived::names();
+    let Some(entries) = scope else {
         return Err(format!(
-            "is {seconds} s: Apple's rule is that a token lives at most 20 minutes \
-             ({MAX_DURATION} s), and longer (up to six months) only when its scope lists GET \
-             requests alone; lower the duration, or set ASC_SCOPE (input scope) to GET-only \
-             entries"
+            "is {seconds} s: Apple refuses a token that lives longer than 20 minutes \
+             ({MAX_DURATION} s) unless it has a scope whose every entry is a GET of a \
+             resource that allows long-lived tokens ({resources}); lower the duration, or \
+             set ASC_SCOPE (input scope) to such requests only, e.g. `GET /v1/ciProducts`"
+        ));
+    };
+    let short: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| long_lived::resource_of(entry).is_none())
+        .map(|(n, entry)| scope_entry_named(n, entry))
+        .collect();
+    if !short.is_empty() {
+        return Err(format!(
+            "is {seconds} s, but ASC_SCOPE (input scope) {} cannot live longer than 20 \
+             minutes ({MAX_DURATION} s): Apple accepts a longer lifetime only when every \
+             entry is a GET of a resource that allows it ({resources}); lower the duration, \
+             or keep only such entries in the scope",
+            short.join(", ")
         ));
     }
     if seconds > MAX_GET_ONLY_DURATION {
         return Err(format!(
             "is {seconds} s: Apple allows at most six months ({MAX_GET_ONLY_DURATION} s) \
-             even for a GET-only scope"
+             even for a scope of resources that allow long-lived tokens"
         ));
     }
     Ok(seconds)
+}
+
+/// A scope entry (0-based `n`) in a message: its number, and its text when it is short
+/// and shows no run of key material.
+fn scope_entry_named(n: usize, entry: &str) -> String {
+    match entry.len() <= 100 && !has_base64_run(entry) {
+        true => format!("entry {} `{entry}`", n + 1),
+        false => format!("entry {}", n + 1),
+    }
 }
 
 /// A Team ID: like a key ID, 10 letters and digits, upper-cased
@@ -512,20 +543,49 @@ mod tests {
 
     #[test]
     fn duration_bounds_follow_apples_rule() {
-        let get_only = vec!["GET /v1/ciProducts".to_owned()];
+        let long_lived = vec!["GET /v1/ciProducts".to_owned()];
         let mixed = vec!["GET /v1/apps".to_owned(), "POST /v1/apps".to_owned()];
         assert_eq!(duration_bounds(120, None), Ok(120));
         assert!(duration_bounds(119, None).is_err());
+        assert_eq!(duration_bounds(1200, Some(&mixed)), Ok(1200));
         assert!(
             duration_bounds(1201, None)
                 .unwrap_err()
-                .contains("at most 20 minutes")
+                .contains("longer than 20 minutes")
         );
         assert!(duration_bounds(1201, Some(&mixed)).is_err());
-        assert_eq!(duration_bounds(15_777_000, Some(&get_only)), Ok(15_777_000));
-        assert!(duration_bounds(15_777_001, Some(&get_only)).is_err());
+        assert_eq!(duration_bounds(1201, Some(&long_lived)), Ok(1201));
+        assert_eq!(
+            duration_bounds(15_777_000, Some(&long_lived)),
+            Ok(15_777_000)
+        );
+        assert!(duration_bounds(15_777_001, Some(&long_lived)).is_err());
         assert!(seconds("-5").is_err());
         assert!(seconds("1e3").is_err());
+    }
+
+    #[test]
+    fn a_get_only_scope_of_other_resources_stays_at_20_minutes() {
+        let scope: Vec<String> = ["GET /v1/ciWorkflows/1", "GET /v1/apps", "GET /v1/builds"]
+            .map(String::from)
+            .to_vec();
+        let refused = duration_bounds(3600, Some(&scope)).unwrap_err();
+        assert!(
+            refused.starts_with(
+                "is 3600 s, but ASC_SCOPE (input scope) entry 2 `GET /v1/apps`, entry 3 \
+                 `GET /v1/builds` cannot live longer than 20 minutes (1200 s)"
+            ),
+            "{refused}"
+        );
+        assert!(refused.contains("Build Actions, Build Runs,"), "{refused}");
+        assert!(!refused.contains("GET-only"), "{refused}");
+        // A long entry is named by its number only.
+        let long = vec![format!("GET /v1/apps?filter[name]={}", "a".repeat(100))];
+        let refused = duration_bounds(3600, Some(&long)).unwrap_err();
+        assert!(
+            refused.contains("(input scope) entry 1 cannot"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -357,7 +357,7 @@ fn the_clock_ignores_a_redirect_and_falls_back_to_the_local_clock() {
 // --- 15: one retry of a 401 ---
 
 #[test]
-fn a_401_then_a_200_is_accepted_after_one_retry_with_the_same_token() {
+fn a_401_then_a_200_is_accepted_after_one_retry_with_a_fresh_token() {
     let apple = Server::start(vec![unauthorized(), ok()]);
     let started = Instant::now();
     let (code, stdout, stderr) = finished(
@@ -377,15 +377,14 @@ fn a_401_then_a_200_is_accepted_after_one_retry_with_the_same_token() {
     assert_eq!(json["verified"], true);
     let seen = apple.seen();
     assert_eq!(seen.len(), 2);
+    // The retry's token is a new one, and it is the one written.
     let bearer = format!("Bearer {}", json["token"].as_str().unwrap());
-    assert!(
-        seen.iter()
-            .all(|s| s.authorization.as_deref() == Some(&*bearer))
-    );
+    assert_eq!(seen[1].authorization.as_deref(), Some(&*bearer));
+    assert_ne!(seen[0].authorization, seen[1].authorization);
     assert!(
         stderr.contains(
-            "warning: Apple answered 401 at first and accepted the same token when asked \
-             again 2 s later"
+            "warning: Apple answered 401 at first and accepted a freshly minted token when \
+             asked again 2 s later"
         ),
         "{stderr}"
     );

@@ -94,14 +94,60 @@ const CASES: &[Case] = &[
         stderr: &["error: ASC_DURATION (input duration) is 60 s: expected at least 120 s"],
     },
     Case {
-        name: "long duration without a GET-only scope",
+        name: "long duration with a scope that is not GET-only",
         from: Connect,
         env: &[
             ("ASC_DURATION", "3600"),
-            ("ASC_SCOPE", "GET /v1/apps\nPATCH /v1/apps/1"),
+            ("ASC_SCOPE", "GET /v1/ciProducts\nPATCH /v1/ciWorkflows/1"),
         ],
         stderr: &[
-            "error: ASC_DURATION (input duration) is 3600 s: Apple's rule is that a token lives at most 20 minutes (1200 s)",
+            "error: ASC_DURATION (input duration) is 3600 s, but ASC_SCOPE (input scope) entry 2 `PATCH /v1/ciWorkflows/1` cannot live longer than 20 minutes (1200 s)",
+        ],
+    },
+    Case {
+        name: "long duration with a GET-only scope of resources that do not allow it",
+        from: Connect,
+        env: &[
+            ("ASC_DURATION", "15777000"),
+            (
+                "ASC_SCOPE",
+                "GET /v1/apps\nGET /v1/ciProducts\nGET /v1/builds",
+            ),
+        ],
+        stderr: &[
+            "error: ASC_DURATION (input duration) is 15777000 s, but ASC_SCOPE (input scope) entry 1 `GET /v1/apps`, entry 3 `GET /v1/builds` cannot live longer than 20 minutes (1200 s): Apple accepts a longer lifetime only when every entry is a GET of a resource that allows it (Build Actions, Build Runs, Git References, Issues, macOS Versions, Products, Providers, Power and Performance Metrics and Logs, Pull Requests, Repositories, Test Results, Workflows, Xcode Versions)",
+        ],
+    },
+    Case {
+        name: "long duration without a scope names the resources that allow it",
+        from: Connect,
+        env: &[("ASC_DURATION", "3600")],
+        stderr: &[
+            "error: ASC_DURATION (input duration) is 3600 s: Apple refuses a token that lives longer than 20 minutes (1200 s) unless it has a scope whose every entry is a GET of a resource that allows long-lived tokens (Build Actions, Build Runs,",
+            "set ASC_SCOPE (input scope) to such requests only, e.g. `GET /v1/ciProducts`",
+        ],
+    },
+    Case {
+        name: "verify with a scope that has no GET entry",
+        from: Connect,
+        env: &[
+            ("ASC_VERIFY", "true"),
+            ("ASC_SCOPE", "POST /v1/ciBuildRuns\nPATCH /v1/ciWorkflows/1"),
+        ],
+        stderr: &[
+            "error: ASC_VERIFY (input verify) is `true`, but ASC_SCOPE (input scope) lists no GET request: Apple refuses a scoped token for any request outside its scope, and verify only reads",
+        ],
+    },
+    Case {
+        name: "enterprise tokens live at most 20 minutes whatever the scope",
+        from: Connect,
+        env: &[
+            ("ASC_API", "enterprise"),
+            ("ASC_DURATION", "1201"),
+            ("ASC_SCOPE", "GET /v1/bundleIds"),
+        ],
+        stderr: &[
+            "error: ASC_DURATION (input duration) is 1201 s: Enterprise Program API tokens live at most 1200 s (20 minutes); lower it",
         ],
     },
     Case {

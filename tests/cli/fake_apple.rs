@@ -66,15 +66,29 @@ impl Request {
 
     /// The body read as an `application/x-www-form-urlencoded` form, fields in order.
     pub fn form(&self) -> Vec<(String, String)> {
-        self.body
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (form_decode(name), form_decode(value))
-            })
-            .collect()
+        form_fields(&self.body)
     }
+
+    /// The target's path, without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
+    /// The target's query string read as a form, fields in order.
+    pub fn query(&self) -> Vec<(String, String)> {
+        form_fields(self.target.split_once('?').map_or("", |(_, q)| q))
+    }
+}
+
+/// `a=1&b=2` as decoded pairs, in order.
+fn form_fields(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (form_decode(name), form_decode(value))
+        })
+        .collect()
 }
 
 /// `+` and `%XX` decoded, as a form field is.

@@ -45,7 +45,7 @@ fn services() -> Vec<Service> {
                 "iss": TEAM_ID, "sub": WEB_CLIENT_ID, "aud": "https://appleid.apple.com"
             }),
             audience: Some("https://appleid.apple.com"),
-            default: Some(SIX_MONTHS),
+            default: Some(180 * 86_400),
             max: Some(SIX_MONTHS),
             jti: false,
         },
@@ -257,7 +257,13 @@ fn a_lower_case_team_id_is_written_in_capitals_in_iss_and_the_weatherkit_id() {
 
 /// The lifetime of a token minted with `ASC_DURATION=seconds`, or the refusal's stderr.
 fn lifetime(api: &'static str, seconds: u64) -> Result<i64, String> {
-    let output = service(api)
+    lifetime_of(&mut service(api), api, seconds)
+}
+
+/// The lifetime of the token `cmd` mints with `ASC_DURATION=seconds`, or the refusal's
+/// stderr; `case` names it in a failure.
+fn lifetime_of(cmd: &mut assert_cmd::Command, case: &str, seconds: u64) -> Result<i64, String> {
+    let output = cmd
         .env("ASC_DURATION", seconds.to_string())
         .output()
         .unwrap();
@@ -268,7 +274,7 @@ fn lifetime(api: &'static str, seconds: u64) -> Result<i64, String> {
             Ok(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap())
         }
         Some(2) if stdout.is_empty() && !stderr.contains("panicked") => Err(stderr),
-        code => panic!("{api}, {seconds} s: exit {code:?}, stdout {stdout:?}, {stderr}"),
+        code => panic!("{case}, {seconds} s: exit {code:?}, stdout {stdout:?}, {stderr}"),
     }
 }
 
@@ -347,4 +353,78 @@ fn pyjwt_refuses_a_wrong_audience_and_a_changed_claim() {
     );
     let refused = pyjwt(&changed, Some("https://appleid.apple.com")).unwrap();
     assert!(refused.unwrap_err().contains("InvalidSignatureError"));
+}
+
+/// One GET per resource of Apple's long-lived list (`appstoreconnectapi/generating-tokens-
+/// for-api-requests`, "Determine the Appropriate Token Lifetime"), by the paths its page
+/// lists.
+const LONG_LIVED: [&str; 13] = [
+    "GET /v1/ciBuildActions/1/issues",         // Build Actions
+    "GET /v1/ciProducts/1/buildRuns",          // Build Runs (listed under Products)
+    "GET /v1/scmGitReferences/1",              // Git References
+    "GET /v1/ciIssues/1",                      // Issues
+    "GET /v1/ciMacOsVersions",                 // macOS Versions
+    "GET /v1/apps/1/ciProduct",                // Products
+    "GET /v1/scmProviders/1/repositories",     // Providers
+    "GET /v1/builds/1/diagnosticSignatures",   // Power and Performance Metrics and Logs
+    "GET /v1/scmPullRequests/1",               // Pull Requests
+    "GET /v1/scmRepositories/1/gitReferences", // Repositories
+    "GET /v1/ciTestResults/1",                 // Test Results
+    "GET /v1/ciWorkflows/1",                   // Workflows
+    "GET /v1/ciXcodeVersions/1/macOsVersions", // Xcode Versions
+];
+
+/// The lifetime of an `api` token (App Store Connect or Enterprise) with `scope` and
+/// `ASC_DURATION=seconds`, or the refusal's stderr.
+fn connect_lifetime(api: &str, scope: &str, seconds: u64) -> Result<i64, String> {
+    let mut cmd = configured();
+    cmd.env("ASC_API", api).env("ASC_SCOPE", scope);
+    lifetime_of(&mut cmd, scope, seconds)
+}
+
+#[test]
+fn each_long_lived_resource_mints_six_months_and_apps_and_builds_do_not() {
+    for entry in LONG_LIVED {
+        assert_eq!(
+            connect_lifetime("app-store-connect", entry, SIX_MONTHS),
+            Ok(SIX_MONTHS as i64),
+            "{entry}"
+        );
+    }
+    for entry in ["GET /v1/apps", "GET /v1/builds"] {
+        let refused = connect_lifetime("app-store-connect", entry, 1201).unwrap_err();
+        let expected = format!(
+            "error: ASC_DURATION (input duration) is 1201 s, but ASC_SCOPE (input scope) \
+             entry 1 `{entry}` cannot live longer than 20 minutes (1200 s)"
+        );
+        assert!(refused.contains(&expected), "{entry}: {refused}");
+        assert_eq!(
+            connect_lifetime("app-store-connect", entry, 1200),
+            Ok(1200),
+            "{entry}"
+        );
+    }
+}
+
+#[test]
+fn enterprise_tokens_never_live_past_20_minutes() {
+    let scope = LONG_LIVED.join("\n");
+    assert_eq!(connect_lifetime("enterprise", &scope, 1200), Ok(1200));
+    let refused = connect_lifetime("enterprise", &scope, SIX_MONTHS).unwrap_err();
+    assert!(
+        refused.contains(
+            "error: ASC_DURATION (input duration) is 15777000 s: Enterprise Program API \
+             tokens live at most 1200 s (20 minutes)"
+        ),
+        "{refused}"
+    );
+}
+
+#[test]
+fn sign_in_with_apple_defaults_to_180_days_and_still_allows_six_months() {
+    let api = "sign-in-with-apple";
+    let (_, _, claims) = mint(&mut service(api), named(api).audience);
+    let default = claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap();
+    assert_eq!(default, 15_552_000);
+    assert_eq!(lifetime(api, SIX_MONTHS), Ok(SIX_MONTHS as i64));
 }

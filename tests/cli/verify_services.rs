@@ -131,7 +131,7 @@ fn sorted_form(request: &Request) -> Vec<(String, String)> {
 
 fn assert_form_post(api: &str, apple: &FakeApple, request: &Request, path: &str) {
     assert_eq!(
-        (request.method.as_str(), request.target.as_str()),
+        (request.method.as_str(), request.path()),
         ("POST", path),
         "{api}"
     );
@@ -156,6 +156,7 @@ fn sign_in_with_apple_posts_the_secret_with_a_dummy_code_and_no_redirect_uri() {
     let requests = apple.requests();
     let post = only_non_head(&requests);
     assert_form_post("sign-in-with-apple", &apple, post, "/auth/token");
+    assert_eq!(post.target, "/auth/token", "the form is in the body");
     let expected = [
         ("client_id", WEB_CLIENT_ID),
         ("client_secret", result.token()),
@@ -170,8 +171,11 @@ fn sign_in_with_apple_posts_the_secret_with_a_dummy_code_and_no_redirect_uri() {
     assert!(!asc_jwt::apple::DUMMY_CODE.is_empty());
 }
 
+/// `apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-manager-
+/// and-apple-business-api`, "Request an access token": a POST with a form content type
+/// whose parameters are in the query string, in this order, and no body.
 #[test]
-fn business_and_school_manager_post_the_client_credentials_exchange() {
+fn business_and_school_manager_post_the_exchange_in_the_query_string() {
     for (api, client_id, scope) in [
         ("business-manager", BUSINESS_CLIENT_ID, "business.api"),
         ("school-manager", SCHOOL_CLIENT_ID, "school.api"),
@@ -183,20 +187,21 @@ fn business_and_school_manager_post_the_client_credentials_exchange() {
         let post = only_non_head(&requests);
         assert_form_post(api, &apple, post, "/auth/oauth2/token");
         let expected = [
-            ("client_assertion", result.token()),
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
             (
                 "client_assertion_type",
                 "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             ),
-            ("client_id", client_id),
-            ("grant_type", "client_credentials"),
+            ("client_assertion", result.token()),
             ("scope", scope),
         ];
         let expected: Vec<(String, String)> = expected
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect();
-        assert_eq!(sorted_form(post), expected, "{api}");
+        assert_eq!(post.query(), expected, "{api}: {}", post.target);
+        assert_eq!(post.body, "", "{api}: no body");
     }
 }
 
@@ -585,7 +590,7 @@ fn weatherkit_403_is_a_refusal_naming_the_entitlement() {
 }
 
 #[test]
-fn a_401_then_a_200_for_music_is_accepted_with_a_warning() {
+fn a_401_then_a_200_for_music_is_accepted_with_a_fresh_token_which_is_output() {
     let apple = FakeApple::scripted(
         Answer::new(405, ""),
         vec![Answer::new(401, ""), Answer::new(200, "{}")],
@@ -595,7 +600,9 @@ fn a_401_then_a_200_for_music_is_accepted_with_a_warning() {
     assert!(
         result
             .stderr
-            .contains("Apple answered 401 at first and accepted the same token")
+            .contains("Apple answered 401 at first and accepted a freshly minted token"),
+        "{}",
+        result.stderr
     );
     let gets: Vec<String> = apple
         .requests()
@@ -603,12 +610,92 @@ fn a_401_then_a_200_for_music_is_accepted_with_a_warning() {
         .filter(|r| r.method == "GET")
         .map(|r| r.header_values("authorization").concat())
         .collect();
-    let bearer = format!("Bearer {}", result.token());
+    assert_eq!(gets.len(), 2);
     assert_eq!(
-        gets,
-        [bearer.clone(), bearer],
-        "the same token, asked twice"
+        gets[1],
+        format!("Bearer {}", result.token()),
+        "the one accepted"
     );
+    let iat = |bearer: &str| verify(bearer.trim_start_matches("Bearer ")).1["iat"].as_i64();
+    let (first, second) = (iat(&gets[0]).unwrap(), iat(&gets[1]).unwrap());
+    assert!(second >= first + 2, "a new iat: {first} then {second}");
+    let json = result.json.as_ref().unwrap();
+    assert_eq!(json["issued_at"], second);
+    assert_eq!(json["expires_at"], second + 1200);
+}
+
+#[test]
+fn a_401_then_a_200_for_business_manager_retries_with_a_new_jti() {
+    let apple = FakeApple::scripted(
+        Answer::new(405, ""),
+        vec![
+            Answer::new(401, r#"{"error":"invalid_client"}"#),
+            Answer::new(200, &success("business.api")),
+        ],
+    );
+    let result = run(&mut verifying("business-manager", &apple));
+    assert_accepted("retry", &result, 200);
+    let assertions: Vec<String> = apple
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| {
+            let query = r.query();
+            let (_, value) = query.iter().find(|(n, _)| n == "client_assertion").unwrap();
+            value.clone()
+        })
+        .collect();
+    assert_eq!(assertions.len(), 2);
+    assert_eq!(assertions[1], result.token(), "the one accepted is output");
+    let jti = |token: &str| verify(token).1["jti"].clone();
+    assert_ne!(jti(&assertions[0]), jti(&assertions[1]), "a new jti");
+    assert_eq!(result.json.as_ref().unwrap()["access_token"], ACCESS_TOKEN);
+}
+
+/// A scoped App Store Connect or Enterprise token is asked with its scope's first GET
+/// entry, exactly as written: Apple refuses it for any other request.
+#[test]
+fn a_scoped_token_is_verified_with_its_first_get_entry_as_written() {
+    let cases = [
+        (
+            "app-store-connect",
+            "POST /v1/ciBuildRuns\nGET /v1/ciProducts?filter[app]=1234\nGET /v1/apps",
+            "/v1/ciProducts?filter[app]=1234",
+        ),
+        (
+            "app-store-connect",
+            "GET /v1/ciWorkflows/1234",
+            "/v1/ciWorkflows/1234",
+        ),
+        (
+            "enterprise",
+            "GET /v1/bundleIds/1\nGET /v1/users",
+            "/v1/bundleIds/1",
+        ),
+    ];
+    for (api, scope, asked) in cases {
+        let apple = FakeApple::start(Answer::new(405, ""), Answer::new(200, r#"{"data":[]}"#));
+        let result = run(configured()
+            .env("ASC_API", api)
+            .env("ASC_SCOPE", scope)
+            .env("ASC_VERIFY", "true")
+            .env("ASC_API_BASE_URL", &apple.url)
+            .env("ASC_FORMAT", "json"));
+        assert_accepted(api, &result, 200);
+        let requests = apple.requests();
+        let get = only_non_head(&requests);
+        assert_eq!(
+            (get.method.as_str(), get.target.as_str()),
+            ("GET", asked),
+            "{api}"
+        );
+        let bearer = format!("Bearer {}", result.token());
+        assert_eq!(
+            get.header_values("authorization"),
+            [bearer.as_str()],
+            "{api}"
+        );
+    }
 }
 
 #[test]
