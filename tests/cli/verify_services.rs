@@ -465,6 +465,33 @@ fn a_success_without_a_usable_access_token_is_a_refusal_and_writes_none() {
     }
 }
 
+#[test]
+fn a_toy_access_token_is_a_refusal_and_masks_nothing() {
+    // Shorter than 16 characters: no access token Apple issues, and a mask of `-` would
+    // hide every dash in the rest of the job's log.
+    for access in ["-", "a", "abc.def", "fake-apple-acc"] {
+        let body = success("business.api").replace(ACCESS_TOKEN, access);
+        for format in ["github", "json"] {
+            let case = format!("{access:?}, {format}");
+            let (result, written, _, _) = manager_in_github(format, 200, &body);
+            assert_eq!(result.code, 3, "{case}: {}", result.stderr);
+            assert!(
+                result.stderr.contains("Apple refused the token: HTTP 200"),
+                "{case}: {}",
+                result.stderr
+            );
+            let outputs = parse_github_file(&written);
+            let issued = outputs.get("access-token").map(String::as_str);
+            assert!(issued.unwrap_or_default().is_empty(), "{case}: {written}");
+            for line in result.stdout.lines().chain(result.stderr.lines()) {
+                if let Some(masked) = line.strip_prefix("::add-mask::") {
+                    assert!(masked.len() >= 8, "{case}: a mask of {masked:?}");
+                }
+            }
+        }
+    }
+}
+
 // App Store Server API: `appstoreserverapi/get-transaction-info`.
 
 #[test]
