@@ -139,12 +139,11 @@ impl fmt::Display for Error {
             ),
             Error::WildClock(offset) => write!(
                 f,
-                "Apple's clock is {} s ({} hours) {} this machine's, more than 24 hours: a \
-                 token minted on either clock would be dated wrong, so nothing was minted; \
-                 fix this machine's clock (NTP), or use `clock: local` (ASC_CLOCK=local) to \
-                 mint on it",
+                "Apple's clock is {} s {} this machine's, more than 24 hours: a token minted \
+                 on either clock would be dated wrong, so nothing was minted; fix this \
+                 machine's clock (NTP), or use `clock: local` (ASC_CLOCK `local`) to mint on \
+                 it",
                 offset.unsigned_abs(),
-                offset.unsigned_abs() / 3600,
                 if *offset >= 0 { "ahead of" } else { "behind" }
             ),
             Error::AppleRefused {
@@ -175,7 +174,7 @@ mod tests {
         assert!(
             Error::WildClock(-90_000)
                 .to_string()
-                .starts_with("Apple's clock is 90000 s (25 hours) behind this machine's")
+                .starts_with("Apple's clock is 90000 s behind this machine's, more than 24 hours")
         );
         let refused = Error::AppleRefused {
             status: 401,
