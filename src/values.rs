@@ -718,6 +718,9 @@ mod tests {
             "./my-app.ios-release_keys.2024-06-01",
             "C:\\Users\\runneradmin\\AppData\\Local\\Temp\\a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
             "D:\\a\\_temp\\MyCompany.MyProduct.AppStoreConnectKeys",
+            "C:/Users/RunnerAdmin/AppData/Local/Temp/MyProjectKeys/AppStoreConnect",
+            "com.example.MyApp.SignInWithAppleWebClientForProductionAndStaging",
+            "https://my-app-staging-environment-1234.herokuapp.com",
         ] {
             assert!(!looks_like_key(fine), "{fine}");
         }
