@@ -104,8 +104,9 @@ fn io_reason(err: &std::io::Error) -> String {
 }
 
 /// A value that is more likely the key than a path: a key in any accepted form, any of
-/// the flattened forms [`crate::values::looks_like_key`] finds, several lines, or one long run with no file extension and no space (base64,
-/// perhaps cut short). Such a value is never quoted back.
+/// the flattened forms [`crate::values::looks_like_key`] finds, several lines, or one
+/// long run with no file extension and no space (base64, perhaps cut short). Such a value
+/// is never quoted back.
 fn looks_like_key(path: &Path) -> bool {
     let text = path.to_string_lossy();
     crate::values::looks_like_key(&text)
