@@ -167,8 +167,15 @@ pub fn agent() -> Agent {
         .into()
 }
 
+/// How far Apple's clock may be from this machine's and still be believed: a machine
+/// clock off by hours happens (a hosted runner ~200 s, a laptop in the wrong zone); a day
+/// or more is a wrong machine clock or an answer that is not Apple's, and a token minted
+/// on either clock would be dated wrong (a `Date` of 2035 gave a secret valid from 2034).
+pub const MAX_CLOCK_OFFSET: i64 = 86_400;
+
 /// Apple's time, in Unix seconds, from the `Date` header of an unauthenticated HEAD of
-/// `/v1` (App Store Connect, Enterprise) or of the path [`verify`] asks.
+/// `/v1` (App Store Connect, Enterprise) or of the path [`verify`] asks. Its distance
+/// from this machine's clock is the caller's to judge ([`MAX_CLOCK_OFFSET`]).
 pub fn server_time(agent: &Agent, base: &str, api: Api) -> Result<i64, String> {
     let path = match probe(api) {
         Some(Probe::Get(path) | Probe::Form(path)) if !api.is_connect() => path,
@@ -447,8 +454,16 @@ fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdi
     })
 }
 
+/// The fewest characters an access token of Apple's can have. Apple documents no length
+/// (`apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-manager-
+/// and-apple-business-api`: the exchange's `access_token` is sent "as a bearer token"),
+/// but a token shorter than this is guessable (RFC 6749 section 10.10) and none Apple
+/// issues; it would also be masked in the log ([`crate::github::masks`]).
+pub const SHORTEST_ACCESS_TOKEN: usize = 16;
+
 /// The access token of an OAuth success body, if it is one a header and an output line
-/// can carry: printable ASCII without spaces, at most 8 KiB.
+/// can carry: RFC 6750's bearer alphabet, from [`SHORTEST_ACCESS_TOKEN`] characters to
+/// 8 KiB.
 fn access_token(body: &str) -> Option<AccessToken> {
     #[derive(Deserialize)]
     struct Success {
@@ -459,7 +474,7 @@ fn access_token(body: &str) -> Option<AccessToken> {
     }
     let success: Success = serde_json::from_str(body).ok()?;
     let token = success.access_token;
-    let plain = !token.is_empty() && token.len() <= 8192 && is_b64token(&token);
+    let plain = (SHORTEST_ACCESS_TOKEN..=8192).contains(&token.len()) && is_b64token(&token);
     plain.then_some(AccessToken {
         token,
         // "The token lifetime (TTL) of one hour (3600 seconds)." More than a day is no
@@ -1253,7 +1268,7 @@ mod tests {
         assert_eq!(access.expires_in, 3600);
         let lifetime = |body: &str| access_token(body).map(|a| a.expires_in);
         assert_eq!(
-            lifetime(r#"{"access_token":"a","expires_in":7200}"#),
+            lifetime(r#"{"access_token":"abcdefghijklmnop","expires_in":7200}"#),
             Some(7200)
         );
         // Apple documents one hour; anything unusable as a lifetime falls back to it.
@@ -1266,7 +1281,7 @@ mod tests {
             r#","expires_in":1.5"#,
             r#","expires_in":9223372036854775807"#,
         ] {
-            let body = format!(r#"{{"access_token":"a"{expires_in}}}"#);
+            let body = format!(r#"{{"access_token":"abcdefghijklmnop"{expires_in}}}"#);
             assert_eq!(lifetime(&body), Some(3600), "{body}");
         }
     }
@@ -1301,18 +1316,21 @@ mod tests {
     }
 
     #[test]
-    fn an_access_token_outside_the_bearer_alphabet_is_refused() {
-        for token in ["abc%0Adef", "abc%25", "a\"b", "a=b", "=="] {
+    fn an_access_token_outside_the_bearer_alphabet_or_under_16_characters_is_refused() {
+        let short = "abcdefghijklmno";
+        for token in ["abc%0Adef", "abc%25", "a\"b", "a=b", "==", "-", short] {
             let body = serde_json::json!({ "access_token": token }).to_string();
             assert_eq!(access_token(&body), None, "{token}");
         }
         let apple = access_token(r#"{"access_token":"eyJ.a-b_c~d+e/f=="}"#);
         assert_eq!(apple.map(|a| a.token).as_deref(), Some("eyJ.a-b_c~d+e/f=="));
+        let sixteen = access_token(r#"{"access_token":"abcdefghijklmnop"}"#);
+        assert_eq!(sixteen.map(|a| a.token.len()), Some(16));
     }
 
     #[test]
     fn an_access_tokens_debug_form_hides_it() {
-        let access = access_token(r#"{"access_token":"secret-access"}"#).unwrap();
+        let access = access_token(r#"{"access_token":"secret-access-token"}"#).unwrap();
         assert!(!format!("{access:?}").contains("secret-access"));
     }
 

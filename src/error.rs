@@ -48,6 +48,9 @@ pub enum Error {
     NoProgramFolder,
     /// `ASC_VERIFY`: Apple could not be asked.
     AppleUnreachable(String),
+    /// `ASC_CLOCK=apple`: Apple's clock minus this machine's, in seconds, beyond
+    /// [`apple::MAX_CLOCK_OFFSET`]; nothing was minted.
+    WildClock(i64),
     /// `ASC_VERIFY`: Apple refused the token.
     AppleRefused {
         status: u16,
@@ -67,7 +70,8 @@ impl Error {
             | Error::Open { .. }
             | Error::Output(_)
             | Error::NoProgramFolder
-            | Error::AppleUnreachable(_) => exit::FAILURE,
+            | Error::AppleUnreachable(_)
+            | Error::WildClock(_) => exit::FAILURE,
         }
     }
 
@@ -133,6 +137,15 @@ impl fmt::Display for Error {
                 "could not ask Apple whether it accepts the token: {why}; nothing was \
                  delivered (unset verify to mint without asking Apple)"
             ),
+            Error::WildClock(offset) => write!(
+                f,
+                "Apple's clock is {} s {} this machine's, more than 24 hours: a token minted \
+                 on either clock would be dated wrong, so nothing was minted; fix this \
+                 machine's clock (NTP), or use `clock: local` (ASC_CLOCK `local`) to mint on \
+                 it",
+                offset.unsigned_abs(),
+                if *offset >= 0 { "ahead of" } else { "behind" }
+            ),
             Error::AppleRefused {
                 status,
                 errors,
@@ -157,6 +170,12 @@ mod tests {
         assert_eq!(Error::KeyFileConflict(PathBuf::new()).exit_code(), 2);
         assert_eq!(Error::Output(io()).exit_code(), 1);
         assert_eq!(Error::AppleUnreachable(String::new()).exit_code(), 1);
+        assert_eq!(Error::WildClock(-90_000).exit_code(), 1);
+        assert!(
+            Error::WildClock(-90_000)
+                .to_string()
+                .starts_with("Apple's clock is 90000 s behind this machine's, more than 24 hours")
+        );
         let refused = Error::AppleRefused {
             status: 401,
             errors: Vec::new(),

@@ -76,7 +76,7 @@ pub fn run(
     let config = configure(env, log, stderr)?;
     let settings = &config.settings;
     let agent = (settings.clock == Clock::Apple || settings.verify).then(apple::agent);
-    let (now, clock_offset) = apple_clock(settings, agent.as_ref(), now, log, stderr);
+    let (now, clock_offset) = apple_clock(settings, agent.as_ref(), now, log, stderr)?;
     let minted = mint(&config, now)?;
     // Asked before anything is delivered: when Apple cannot be asked, nothing is (exit 1);
     // when it answers, the outputs say whether it accepted the token, and are written
@@ -128,13 +128,13 @@ fn apple_clock(
     local: i64,
     log: Log,
     stderr: &mut dyn Write,
-) -> (i64, Option<i64>) {
+) -> Result<(i64, Option<i64>), Error> {
     match agent {
         Some(agent) if settings.clock == Clock::Apple => {
             let base = &settings.api_base_url;
             read_apple_clock(agent, base, settings.spec.api, local, log, stderr)
         }
-        _ => (local, None),
+        _ => Ok((local, None)),
     }
 }
 
@@ -359,7 +359,8 @@ fn conclude(
 }
 
 /// Apple's time for `iat`, and its offset from `local`; the local clock, with a
-/// warning, when Apple's cannot be read. Never fails the mint.
+/// warning, when Apple's cannot be read. Fails only when the two are more than
+/// [`apple::MAX_CLOCK_OFFSET`] apart.
 fn read_apple_clock(
     agent: &ureq::Agent,
     base: &str,
@@ -367,10 +368,13 @@ fn read_apple_clock(
     local: i64,
     log: Log,
     stderr: &mut dyn Write,
-) -> (i64, Option<i64>) {
+) -> Result<(i64, Option<i64>), Error> {
     match apple::server_time(agent, base, api) {
         Ok(apple_now) => {
-            let offset = apple_now - local;
+            let offset = apple_now.saturating_sub(local);
+            if offset.saturating_abs() > apple::MAX_CLOCK_OFFSET {
+                return Err(Error::WildClock(offset));
+            }
             let _ = writeln!(
                 stderr,
                 "asc-jwt: Apple's clock is {} s {} this machine's; minting on Apple's",
@@ -387,14 +391,14 @@ fn read_apple_clock(
                     ),
                 );
             }
-            (apple_now, Some(offset))
+            Ok((apple_now, Some(offset)))
         }
         Err(why) => {
             let _ = log.warning(
                 stderr,
                 &format!("could not read Apple's clock ({why}); minting on this machine's clock"),
             );
-            (local, None)
+            Ok((local, None))
         }
     }
 }

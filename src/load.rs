@@ -103,12 +103,13 @@ fn io_reason(err: &std::io::Error) -> String {
     }
 }
 
-/// A value that is more likely the key than a path: a key in any accepted form, PEM
-/// armour, several lines, or one long run with no file extension and no space (base64,
-/// perhaps cut short). Such a value is never quoted back.
+/// A value that is more likely the key than a path: a key in any accepted form, any of
+/// the flattened forms [`crate::values::looks_like_key`] finds, several lines, or one
+/// long run with no file extension and no space (base64, perhaps cut short). Such a value
+/// is never quoted back.
 fn looks_like_key(path: &Path) -> bool {
     let text = path.to_string_lossy();
-    text.contains("-----")
+    crate::values::looks_like_key(&text)
         || text.contains('\n')
         || (text.chars().count() >= 32 && !text.contains(['.', ' ']))
         || key::parse(text.as_bytes()).is_ok()

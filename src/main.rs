@@ -27,11 +27,11 @@ fn main() -> ExitCode {
                     .filter(|a| is_flag_like(a))
                     .map(|a| format!(" `{a}`"))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    stderr,
+                let line = format!(
                     "error: unexpected argument{shown}: asc-jwt is configured by ASC_* \
                      environment variables only; see `asc-jwt --help`"
                 );
+                let _ = writeln!(stderr, "{}", asc_jwt::github::inert(&line));
                 exit::USAGE
             }
         };

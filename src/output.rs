@@ -224,7 +224,9 @@ pub fn emit(
             let object: serde_json::Map<String, Value> = named
                 .filter_map(|(name, value)| Some((name.to_owned(), value?)))
                 .collect();
-            writeln!(stdout, "{}", Value::Object(object))?;
+            // `\u005b` is `[` to every JSON reader, and no `##[` to the runner.
+            let json = Value::Object(object).to_string();
+            writeln!(stdout, "{}", github::defuse(&json, "\\u005b"))?;
         }
         Format::Dotenv => {
             let lines: String = named
@@ -235,7 +237,7 @@ pub fn emit(
         Format::Text => writeln!(stdout, "{}", report.minted.token)?,
     }
     stdout.flush()?;
-    writeln!(stderr, "{}", summary(report))
+    writeln!(stderr, "{}", github::inert(&summary(report)))
 }
 
 /// Whether `value` goes into dotenv output as it is: one word that no shell or dotenv
@@ -248,7 +250,9 @@ pub fn dotenv_plain(value: &str) -> bool {
 
 /// A dotenv value that stays one word on one line: as is when plain, otherwise in single
 /// quotes with control characters escaped, so neither `export $(asc-jwt)` nor a GitLab
-/// dotenv report can read a second variable out of it.
+/// dotenv report can read a second variable out of it; a `##[` in it is closed and
+/// reopened around a double-quoted `[` (the same value to a shell), so the runner reads no
+/// command in the line.
 fn dotenv(value: &str) -> String {
     if dotenv_plain(value) {
         return value.to_owned();
@@ -261,7 +265,7 @@ fn dotenv(value: &str) -> String {
             c => c.to_string(),
         })
         .collect();
-    format!("'{escaped}'")
+    github::defuse(&format!("'{escaped}'"), "'\"[\"'")
 }
 
 /// The one human line: what was minted and until when, and what was written; never the
@@ -349,6 +353,7 @@ mod tests {
         assert_eq!(dotenv("/tmp/a b"), "'/tmp/a b'");
         assert_eq!(dotenv("/tmp/it's"), "'/tmp/it'\\''s'");
         assert_eq!(dotenv("/k\nNODE_OPTIONS=x"), "'/k\\nNODE_OPTIONS=x'");
+        assert_eq!(dotenv("/k/##[warning]x"), "'/k/##'\"[\"'warning]x'");
     }
 
     #[test]

@@ -305,7 +305,8 @@ settings! {
         unset: Unset::Default("`local`, `apple` when `ASC_VERIFY` is `true`"),
         help: "`local`, or `apple`: count `iat`/`exp` on Apple's clock, read from the `Date` \
                header of one unauthenticated request to the API host (falls back to the \
-               local clock with a warning)",
+               local clock with a warning if it cannot be read; exit 1, nothing minted, if \
+               it is more than 24 hours from this machine's)",
         parse: |v, low| set(&mut low.clock, one_of(v).map(Some)),
     }
     Verify verify {
@@ -490,10 +491,12 @@ Token: iat = now - 60 s (tolerates a runner clock up to a minute fast),
 
 Exit codes:
   0  a token was minted and written
-  1  any other failure, e.g. GITHUB_OUTPUT or the key folder cannot be written, or
-     ASC_VERIFY could not ask Apple; no token is printed or written
+  1  any other failure, e.g. GITHUB_OUTPUT or the key folder cannot be written,
+     ASC_VERIFY could not ask Apple, or ASC_CLOCK=apple read a clock more than 24 hours
+     from this machine's; no token is printed or written
   2  the configuration or an input is wrong (every problem is listed; nothing is
-     minted), or a key file exists with another key
+     minted), e.g. the key pasted into another setting, or a key file exists with
+     another key
   3  ASC_VERIFY: Apple refused the token, or answered 429/5xx without judging it (the
      outputs were still written)
 ";

@@ -83,13 +83,25 @@ pub const LOOKS_LIKE_THE_KEY: &str = "looks like the private key (it is not show
                                       key in ASC_PRIVATE_KEY (input private-key), and revoke it \
                                       in App Store Connect if this value was logged";
 
-/// PEM armour, or a run of base64 longer than any ID: the key pasted into the wrong field.
+/// What only an EC key's encodings hold: the OID prefix `2a 86 48 ce 3d` (id-ecPublicKey
+/// and prime256v1 both start with it, so every PKCS#8 and SEC1 P-256 key holds it) in
+/// hex, and in base64 at each of its three alignments (the same in base64url); and the
+/// base64 of `-----BEGIN`.
+const KEY_MARKS: [&str; 5] = ["2a8648ce3d", "KoZIzj", "qGSM49", "qhkjOP", "LS0tLS1CRUdJT"];
+
+/// The one detector of the key pasted into a free-text setting (IDs, origins, folders,
+/// paths), in any of its flattened forms once white space is removed: PEM armour; the DER
+/// in hex, base64 or base64url (each holds one of [`KEY_MARKS`]), the PEM's base64; a JWK
+/// with its private `d` member; or any run of base64 long and mixed enough to be a P-256
+/// private scalar ([`has_base64_run`]).
 pub fn looks_like_key(value: &str) -> bool {
-    value.contains("-----")
-        || (value.chars().count() >= 40
-            && value
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+/= \r\n".contains(c)))
+    let flat: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    flat.contains("-----")
+        || flat.to_ascii_lowercase().contains(KEY_MARKS[0])
+        || KEY_MARKS[1..].iter().any(|mark| flat.contains(mark))
+        || flat.contains(r#""d":"#)
+        || flat.contains(r#"\"d\":"#)
+        || has_base64_run(&flat)
 }
 
 /// Strips one matching pair of `"` or `'` around the whole value, as a `.env` file has
@@ -110,7 +122,7 @@ pub fn unquote(value: &str) -> &str {
 /// printed to (stderr, workflow commands, dotenv); no real folder needs one.
 pub fn plain_path(value: &str) -> Result<String, String> {
     // A folder would be created with the key as its name, and quoted in messages.
-    if value.contains("-----") || has_base64_run(value) {
+    if looks_like_key(value) {
         return Err(format!(
             "{LOOKS_LIKE_THE_KEY}; expected a folder path, e.g. `~/private_keys`"
         ));
@@ -310,29 +322,52 @@ pub fn team_id(value: &str) -> Result<String, String> {
     Ok(value.to_ascii_uppercase())
 }
 
-/// A part (between `.`, `:`, `/`, `\` or `*`) that is a run of base64 or base64url longer than
-/// any real identifier's or host name's part: key material (a PKCS#8 body, a JWK `d`),
-/// which would otherwise be signed into the token.
-pub fn has_base64_run(value: &str) -> bool {
-    value.split(['.', ':', '/', '\\', '*']).any(key_shaped_part)
+/// Whether `value` holds a run of the base64 and base64url alphabets (`/` included, so a
+/// key body's slashes do not cut it into short parts) that is key material
+/// ([`key_shaped_part`]), which would otherwise be signed into a token or become a folder.
+fn has_base64_run(value: &str) -> bool {
+    value
+        .split(|c: char| !(c.is_ascii_alphanumeric() || "+/=-_".contains(c)))
+        .any(key_shaped_part)
 }
 
-/// A part that is a run of base64 in mixed case, longer than the parts of names and
-/// paths are: key material. (A hex digest or a long lower-case name, however long, is one
-/// case.)
+/// A run at least as long as a P-256 private scalar in base64 (32 bytes: 43 characters),
+/// not counting hex groups (a UUID's, a digest's), that reads like random base64 rather
+/// than a name: from a quarter to three quarters of its letters capitals (a name is mostly
+/// small letters, or all capitals), and at least one character in six a capital after a
+/// small letter or digit, or a digit after a capital (words and paths have one a word:
+/// `/Users/runner/work/MyApp`). Random base64 of 43 characters passes both 97 times in 100;
+/// the key's longer forms are found by [`KEY_MARKS`] too.
 fn key_shaped_part(part: &str) -> bool {
-    part.len() >= 40
-        && part
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=-_".contains(c))
-        && part.chars().any(|c| c.is_ascii_uppercase())
-        && part.chars().any(|c| c.is_ascii_lowercase())
+    const SEPARATORS: [char; 5] = ['/', '-', '_', '+', '='];
+    let kept: String = part
+        .split_inclusive(SEPARATORS)
+        .filter(|segment| {
+            let group = segment.trim_end_matches(SEPARATORS);
+            group.len() < 4 || !group.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .collect();
+    let bytes = kept.as_bytes();
+    let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let capitals = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+    let irregular = bytes
+        .windows(2)
+        .filter(|pair| {
+            let (a, b) = (pair[0], pair[1]);
+            ((a.is_ascii_lowercase() || a.is_ascii_digit()) && b.is_ascii_uppercase())
+                || (a.is_ascii_uppercase() && b.is_ascii_digit())
+        })
+        .count();
+    kept.len() >= 43
+        && capitals * 4 >= letters
+        && capitals * 4 <= letters * 3
+        && irregular * 6 >= kept.len()
 }
 
 /// A bundle ID, Services ID, App ID or client ID: ASCII letters, digits, `.`, `-` and
 /// `_`, kept as written (Apple compares them case-sensitively).
 pub fn identifier(value: &str, example: &str) -> Result<String, String> {
-    if looks_like_key(value) || has_base64_run(value) {
+    if looks_like_key(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; expected e.g. `{example}`"));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
@@ -356,18 +391,25 @@ pub fn identifier(value: &str, example: &str) -> Result<String, String> {
 /// without commas, since Maps joins them with commas.
 pub fn origins(value: &str) -> Result<Vec<String>, String> {
     // An origin goes into a token that web pages carry: the key must never get there.
-    if looks_like_key(value) {
-        return Err(format!(
-            "{LOOKS_LIKE_THE_KEY}; expected web origins such as `https://example.com`"
-        ));
-    }
-    let entries = list(value, "[\"https://example.com\"]")?;
+    let the_key =
+        || format!("{LOOKS_LIKE_THE_KEY}; expected web origins such as `https://example.com`");
+    let entries =
+        list(value, "[\"https://example.com\"]").map_err(|why| match looks_like_key(value) {
+            true => the_key(),
+            false => why,
+        })?;
     if entries.is_empty() {
         return Err(
             "lists no origins: expected e.g. `https://example.com`, or leave it unset".into(),
         );
     }
     for (n, entry) in entries.iter().enumerate() {
+        if looks_like_key(entry) && entries.len() == 1 {
+            return Err(the_key());
+        }
+        if looks_like_key(entry) {
+            return Err(format!("entry {} {LOOKS_LIKE_THE_KEY}", n + 1));
+        }
         if entry
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == ',')
@@ -378,12 +420,13 @@ pub fn origins(value: &str) -> Result<Vec<String>, String> {
                 n + 1
             ));
         }
-        if looks_like_key(entry) || has_base64_run(entry) {
-            return Err(format!("entry {} {LOOKS_LIKE_THE_KEY}", n + 1));
-        }
         if entry.len() > 300 {
             return Err(format!("entry {} is longer than 300 characters", n + 1));
         }
+    }
+    // The key cut into several entries (one per line of its body, say).
+    if looks_like_key(value) {
+        return Err(the_key());
     }
     Ok(entries)
 }
@@ -667,6 +710,79 @@ mod tests {
             "C:\\Users\\runner\\keys",
         ] {
             assert_eq!(plain_path(fine).as_deref(), Ok(fine));
+        }
+    }
+
+    /// The key in every flattened form, from the test-only fixture.
+    fn flattened_keys() -> Vec<(&'static str, String)> {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+        let pem = include_str!("../tests/fixtures/test-only-p256.p8");
+        let lines: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = STANDARD.decode(lines.concat()).unwrap();
+        let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+        let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
+        let d = URL_SAFE_NO_PAD.encode(&der[at..at + 32]);
+        vec![
+            ("pem joined by spaces", pem.trim_end().replace('\n', " ")),
+            ("body joined by spaces", lines.join(" ")),
+            ("body", lines.concat()),
+            ("body in a path", format!("/tmp/{}", lines.concat())),
+            (
+                "body cut at 39",
+                lines.concat()[..39].to_owned() + "." + &lines.concat()[39..],
+            ),
+            ("hex der", hex.clone()),
+            (
+                "hex der in a path",
+                format!("/tmp/keys/{}", hex.to_uppercase()),
+            ),
+            ("base64 der", STANDARD.encode(&der)),
+            ("base64url der", URL_SAFE_NO_PAD.encode(&der)),
+            ("base64 of the pem", STANDARD.encode(pem)),
+            ("jwk", format!(r#"{{"kty":"EC","crv":"P-256","d":"{d}"}}"#)),
+            ("jwk, spaced", format!(r#"{{ "kty": "EC", "d" : "{d}" }}"#)),
+            ("jwk d", d.clone()),
+            ("jwk d in an origin", format!("https://{d}.example.com")),
+            ("jwk d in a bundle ID", format!("com.example.{d}")),
+        ]
+    }
+
+    #[test]
+    fn the_key_detector_takes_every_flattened_key_and_no_real_name() {
+        for (form, value) in flattened_keys() {
+            assert!(looks_like_key(&value), "{form}");
+        }
+        for fine in [
+            "com.example.app",
+            "com.example.averyveryverylongappnamewithmorethanfortyletters",
+            "com.Example.MyVeryLongAppNameForTestingPurposes2024Edition",
+            "com.mycompany.MyAppProductionBuildForTheAppStoreAndTestFlight",
+            "com.example.web.signin",
+            "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
+            "SCHOOLAPI.1A2B3C4D-5E6F-7A8B-9C0D-1E2F3A4B5C6D",
+            "/Users/runner/work/_temp/1A2B3C4D-5E6F-7A8B-9C0D-1E2F3A4B5C6D/keys",
+            "/Users/runner/work/KEYS/AB12CD34/PRODUCTION/XYZ",
+            "57246542-96fe-1a63-e053-0824d011072a",
+            "https://music.example.com",
+            "https://*.example.com",
+            "/home/runner/work/_temp/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
+            "/home/runner/work/_temp/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b9f86d081884c7d659a2feaa0",
+            "/Users/runner/work/_temp/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/private_keys",
+            "/Users/runner/work/MyCompanyApp/MyCompanyApp/fastlane/AuthKeys/AppStoreConnect",
+            "/Users/runner/work/MYAPP/MYAPP/KEYS/APPSTORECONNECT/PRODUCTION",
+            "/Users/John/Work/Keys/Apps/Team/Prod/Apple/AuthKeys/Release",
+            "/Users/runner/work/App2024Q1/App2024Q1/Build42/Keys/v2/iOS17",
+            "/Volumes/Macintosh HD/Users/runner/Library/Mobile Documents/com~apple~CloudDocs/keys",
+            "~/.appstoreconnect/private_keys",
+            "./my-app.ios-release_keys.2024-06-01",
+            "C:\\Users\\runneradmin\\AppData\\Local\\Temp\\a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+            "D:\\a\\_temp\\MyCompany.MyProduct.AppStoreConnectKeys",
+            "C:/Users/RunnerAdmin/AppData/Local/Temp/MyProjectKeys/AppStoreConnect",
+            "com.example.MyApp.SignInWithAppleWebClientForProductionAndStaging",
+            "https://my-app-staging-environment-1234.herokuapp.com",
+        ] {
+            assert!(!looks_like_key(fine), "{fine}");
         }
     }
 

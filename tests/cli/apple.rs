@@ -22,16 +22,21 @@ fn claims(run: &Run) -> Value {
     verify(run.json.as_ref().unwrap()["token"].as_str().unwrap()).1
 }
 
+/// A fake Apple whose clock is `offset` seconds from this machine's, accepting tokens.
+fn apple_off_by(offset: i64) -> FakeApple {
+    FakeApple::start(
+        Answer {
+            date: Date::Offset(offset),
+            ..Answer::new(401, "")
+        },
+        Answer::new(200, "{}"),
+    )
+}
+
 #[test]
 fn iat_follows_apples_clock_for_every_offset() {
     for offset in [-300, -30, 0, 30, 300] {
-        let apple = FakeApple::start(
-            Answer {
-                date: Date::Offset(offset),
-                ..Answer::new(401, "")
-            },
-            Answer::new(200, "{}"),
-        );
+        let apple = apple_off_by(offset);
         let result = run(against(&apple).env("ASC_CLOCK", "apple"));
         assert_eq!(result.code, 0, "offset {offset}: {}", result.stderr);
         let sent = apple.dates_sent()[0];
@@ -281,4 +286,44 @@ fn an_unreachable_apple_during_verify_is_exit_1_with_nothing_delivered() {
          timeout: no answer within 5 s"
     ));
     assert!(result.json.is_none(), "no token is printed");
+}
+
+#[test]
+fn apples_clock_more_than_a_day_off_mints_nothing() {
+    for offset in [86_400 + 120, -(86_400 + 120), 10 * 365 * 86_400] {
+        for format in ["json", "github"] {
+            let apple = apple_off_by(offset);
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("output");
+            let result = run(against(&apple)
+                .env("ASC_CLOCK", "apple")
+                .env("ASC_FORMAT", format)
+                .env("GITHUB_OUTPUT", &file));
+            let case = format!("offset {offset}, {format}");
+            assert_eq!(result.code, 1, "{case}: {}", result.stderr);
+            assert_eq!(result.stdout, "", "{case}");
+            assert!(!file.exists(), "{case}: GITHUB_OUTPUT was written");
+            assert!(
+                !result.stderr.contains("eyJ"),
+                "{case}: a token was printed"
+            );
+            for words in [
+                "more than 24 hours",
+                "fix this machine's clock",
+                "clock: local",
+            ] {
+                assert!(result.stderr.contains(words), "{case}: {}", result.stderr);
+            }
+        }
+    }
+}
+
+#[test]
+fn apples_clock_less_than_a_day_off_is_minted_on_with_a_warning() {
+    let apple = apple_off_by(86_400 - 120);
+    let result = run(against(&apple).env("ASC_CLOCK", "apple"));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    assert!(result.stderr.contains("warning: this machine's clock is"));
+    let iat = claims(&result)["iat"].as_i64().unwrap();
+    assert_eq!(iat, apple.dates_sent()[0] - 60);
 }

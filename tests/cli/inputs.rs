@@ -125,9 +125,8 @@ fn an_unreadable_path_that_may_be_key_material_is_not_quoted() {
     let (_, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr
-            .contains("ASC_PRIVATE_KEY_PATH (input private-key-path) has a value (not shown here)"),
-        "the path is not said to be unshown"
+        stderr.contains("ASC_PRIVATE_KEY_PATH (input private-key-path) looks like the key itself"),
+        "the path is not said to be the key"
     );
     assert!(!stderr.contains(&lines[0][..20]), "the path is quoted");
 }

@@ -224,6 +224,92 @@ fn pasted_forms() -> Vec<(&'static str, String)> {
             format!("https://{}", url_safe(&body)),
         ),
     ]
+    .into_iter()
+    .chain(flattened_forms())
+    .collect()
+}
+
+/// The key flattened onto one line, as secret stores and copy-paste leave it: the PEM
+/// and its body joined by spaces, hex DER (`xxd -p`, unwrapped), a JWK with its `d`, the
+/// base64 of the DER in both alphabets, and `d` alone.
+fn flattened_forms() -> Vec<(&'static str, String)> {
+    use base64::Engine as _;
+    let pem = key_pem();
+    let lines: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(lines.concat())
+        .unwrap();
+    let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
+    // The private scalar sits after `04 20` in the PKCS#8 body (RFC 5915's OCTET STRING).
+    let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
+    let d = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&der[at..at + 32]);
+    let jwk = format!(r#"{{"kty":"EC","crv":"P-256","d":"{d}","x":"x","y":"y"}}"#);
+    vec![
+        ("pem joined by spaces", pem.trim_end().replace('\n', " ")),
+        ("body joined by spaces", lines.join(" ")),
+        ("hex der", hex.clone()),
+        ("hex der, upper case", hex.to_uppercase()),
+        ("jwk json", jwk.clone()),
+        (
+            "jwk json, spaced",
+            jwk.replace(':', ": ").replace(',', ", "),
+        ),
+        (
+            "base64 der",
+            base64::engine::general_purpose::STANDARD.encode(&der),
+        ),
+        (
+            "base64url der",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&der),
+        ),
+        ("jwk d", d),
+    ]
+}
+
+/// Every setting that takes free text, each with a service that uses it.
+const FREE_TEXT: [(&str, &str); 8] = [
+    ("ASC_KEY_DIR", "app-store-connect"),
+    ("ASC_PRIVATE_KEY_PATH", "app-store-connect"),
+    ("ASC_BUNDLE_ID", "app-store-server"),
+    ("ASC_CLIENT_ID", "sign-in-with-apple"),
+    ("ASC_CLIENT_ID", "business-manager"),
+    ("ASC_SERVICE_ID", "weatherkit"),
+    ("ASC_ORIGIN", "music"),
+    ("ASC_ORIGIN", "maps"),
+];
+
+#[test]
+fn a_flattened_key_in_any_free_text_setting_is_refused_with_exit_2() {
+    for (var, api) in FREE_TEXT {
+        for (form, value) in pasted_forms() {
+            let cwd = tempfile::tempdir().unwrap();
+            let mut cmd = match api {
+                "app-store-connect" => configured(),
+                _ => service(api),
+            };
+            cmd.current_dir(cwd.path())
+                .env("ASC_KEY_FILE", "true")
+                .env("ASC_FORMAT", "json");
+            if var == "ASC_PRIVATE_KEY_PATH" {
+                cmd.env("ASC_PRIVATE_KEY", "");
+            }
+            let output = cmd.env(var, &value).output().unwrap();
+            let (stdout, stderr) = texts(&output);
+            let case = format!("{var} ({api}), {form}");
+            // Not the stderr: on a failure it may hold the key.
+            assert_eq!(output.status.code(), Some(2), "{case}");
+            assert_eq!(stdout, "", "{case}");
+            assert!(stderr.contains("looks like the"), "{case}");
+            let flat: Vec<char> = value.chars().filter(|c| !c.is_whitespace()).collect();
+            for run in flat.windows(16) {
+                let run: String = run.iter().collect();
+                // Say where, never what.
+                assert!(!stderr.contains(&run), "{case}: stderr quotes the value");
+            }
+            let created = std::fs::read_dir(cwd.path()).unwrap().count();
+            assert_eq!(created, 0, "{case}: something was created");
+        }
+    }
 }
 
 /// A base64 text in the URL-safe alphabet without padding, as JWKs and some secret stores
@@ -259,20 +345,14 @@ fn passing_runs_of_every_service_print_the_token_only_where_designated() {
 #[test]
 fn the_key_pasted_into_a_new_setting_is_never_echoed() {
     // Each setting with a service that uses it, and with App Store Connect, which
-    // refuses it.
-    let settings = [
+    // refuses it (the key folder and key path are checked below).
+    let settings = FREE_TEXT[2..].iter().copied().chain([
         ("ASC_TEAM_ID", "apns"),
-        ("ASC_BUNDLE_ID", "app-store-server"),
-        ("ASC_CLIENT_ID", "sign-in-with-apple"),
-        ("ASC_CLIENT_ID", "business-manager"),
-        ("ASC_SERVICE_ID", "weatherkit"),
-        ("ASC_ORIGIN", "music"),
-        ("ASC_ORIGIN", "maps"),
         ("ASC_SCOPE", "maps"),
         ("ASC_KEY_ID", "business-manager"),
         ("ASC_KEY_ID", "school-manager"),
         ("ASC_KEY_ID", "sign-in-with-apple"),
-    ];
+    ]);
     for (var, api) in settings {
         for (form, value) in pasted_forms() {
             check(

@@ -18,5 +18,6 @@ mod key_forms;
 mod key_safety;
 mod leaks;
 mod modules;
+mod runner_commands;
 mod service_tokens;
 mod verify_services;

@@ -447,6 +447,18 @@ fn a_success_without_a_usable_access_token_is_a_refusal_and_writes_none() {
             success("business.api").replace(ACCESS_TOKEN, &broken.replace('\n', "\\n")),
             broken,
         ),
+        // Shorter than 16 characters: no access token Apple issues (and a mask of `-`
+        // would hide every dash in the rest of the job's log).
+        (
+            "`-`",
+            success("business.api").replace(ACCESS_TOKEN, "-"),
+            "",
+        ),
+        (
+            "15 characters",
+            success("business.api").replace(ACCESS_TOKEN, "fake-apple-acce"),
+            "",
+        ),
     ];
     for (case, body, access) in cases {
         for format in ["github", "json", "dotenv"] {
@@ -465,6 +477,14 @@ fn a_success_without_a_usable_access_token_is_a_refusal_and_writes_none() {
             }
             if !access.is_empty() {
                 assert_nowhere(&case, &result, &written, access);
+            }
+            let outputs = parse_github_file(&written);
+            let issued = outputs.get("access-token").map(String::as_str);
+            assert!(issued.unwrap_or_default().is_empty(), "{case}: {written}");
+            for line in result.stdout.lines().chain(result.stderr.lines()) {
+                if let Some(masked) = line.strip_prefix("::add-mask::") {
+                    assert!(masked.len() >= 8, "{case}: a mask of {masked:?}");
+                }
             }
         }
     }
