@@ -14,7 +14,9 @@
 #                                           fails unless Cargo.toml's `repository` and
 #                                           get-asc-jwt.sh's default both name OWNER/NAME
 #                                           (a release must not point users at a placeholder
-#                                           account such as `org`, which anyone could own)
+#                                           account such as `org`, which anyone could own),
+#                                           and unless Cargo.toml says `publish = false`
+#                                           exactly while its repository is the placeholder
 #   release.sh check VERSION ASSETS SOURCE_DIR
 #                                           checks the assets and the source against the
 #                                           committed SOURCE_DIR/checksums/v<VERSION>.sha256
@@ -116,6 +118,7 @@ check() {
   echo "release.sh: the six assets and the source match checksums/v$version.sha256"
 }
 
+placeholder=org/asc-jwt-action
 names_this_repository() {
   local repository=$1 named
   named=$(sed -n 's|^repository = "https://github.com/\([^"]*\)"$|\1|p' Cargo.toml)
@@ -125,6 +128,15 @@ names_this_repository() {
   named=$(sed -n 's|^repository=${ASC_JWT_REPOSITORY:-\(.*\)}$|\1|p' scripts/get-asc-jwt.sh)
   [ "$named" = "$repository" ] \
     || die "scripts/get-asc-jwt.sh installs from \`$named\` by default, not \`$repository\`"
+  # `cargo publish` is no workflow: Cargo.toml itself stops it while the placeholder is
+  # there, and must stop stopping it when the real name comes.
+  if grep -q '^publish = false$' Cargo.toml; then
+    [ "$named" = "$placeholder" ] \
+      || die "Cargo.toml still says \`publish = false\`, which is for the placeholder \`$placeholder\` only: remove it with the placeholder"
+  else
+    [ "$named" != "$placeholder" ] \
+      || die "Cargo.toml names the placeholder \`$placeholder\` without \`publish = false\`: a hand-run cargo publish would send crates.io users there"
+  fi
   echo "release.sh: Cargo.toml and get-asc-jwt.sh name $repository"
 }
 
