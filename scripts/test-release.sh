@@ -289,7 +289,7 @@ done
 expect "Windows, self-hosted: the tool cache is neither read nor written (downloaded both times, the cache empty)" \
   bash -c "grep -q 'downloaded and verified' '$work/windows-self-hosted-second/log' && grep -q 'the tool cache is not used' '$work/windows-self-hosted-second/log' && [ -z \"\$(find '$work/windows-self-hosted-cache' -type f 2>/dev/null)\" ]"
 expect "Windows, GitHub-hosted: the second use comes from the tool cache" \
-  bash -c "grep -q 'copied from the tool cache and verified' '$work/windows-github-hosted-second/log' && grep -q 'asc-jwt-x86_64-pc-windows-msvc.exe' '$work/windows-github-hosted-second/log'"
+  bash -c "grep -q 'copied from the tool cache and verified' '$work/windows-github-hosted-second/log' && grep -q 'asc-jwt.exe\$' '$work/windows-github-hosted-second/github_output'"
 
 # macOS's bash 3.2 (also in POSIX mode, as POSIXLY_CORRECT in a job's env makes it) and
 # bash --posix run install.sh and release.sh: a `bash` on PATH that is each of them.
