@@ -40,12 +40,7 @@ serve() {
 
   python=$(command -v python3 || command -v python)
   port_file="$temp/release-server.port"
-  nohup "$python" -c '
-import functools, http.server, sys
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-open(sys.argv[2], "w").write(str(server.server_address[1]))
-server.serve_forever()' "$srv" "$port_file" </dev/null >"$temp/release-server.log" 2>&1 &
+  nohup "$python" scripts/serve-files.py "$srv" "$port_file" </dev/null >"$temp/release-server.log" 2>&1 &
   echo "$!" >"$temp/release-server.pid"
   for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.1; done
   [ -s "$port_file" ] || fail "the release server did not start: $(cat "$temp/release-server.log")"
