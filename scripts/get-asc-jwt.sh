@@ -58,7 +58,8 @@ case "$os/$machine" in
     esac
     ;;
   Darwin/x86_64)
-    # Apple: "Determine Whether Your App Is Running as a Translated Binary" (sysctl.proc_translated).
+    # sysctl.proc_translated is 1 under Rosetta (Apple, "About the Rosetta translation
+    # environment": developer.apple.com/documentation/apple-silicon/about-the-rosetta-translation-environment).
     if [ "$(sysctl -n sysctl.proc_translated 2>/dev/null)" = 1 ]; then machine=arm64; fi
     ;;
 esac

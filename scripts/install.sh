@@ -203,7 +203,7 @@ build() {
   build_env
   build_cwd
   if ! { mkdir "$source" && copy_source "$source"; }; then
-    bail "could not copy the action's source to $source (see above)"
+    bail "could not copy the action's source to \`$source\` (see above)"
   fi
   # A fresh target folder: a target folder found on disk could hold planted artifacts
   # that cargo would take as up to date.
@@ -213,7 +213,7 @@ build() {
         --manifest-path "$source/Cargo.toml" --target-dir "$private/target" >&2
   ) || bail "cargo build failed (see above); the binary could not be built from source"
   cp "$private/target/release/asc-jwt$exe" "$bin_dir/asc-jwt$exe" && [ -f "$bin_dir/asc-jwt$exe" ] \
-    || bail "could not copy the built binary to $bin_dir (see above)"
+    || bail "could not copy the built binary to \`$bin_dir\` (see above)"
   finish "$bin_dir/asc-jwt$exe" "built from the action's source"
 }
 
@@ -242,8 +242,10 @@ expected_sum() {
 }
 expected=$(expected_sum "$target")
 if [ -z "$expected" ] && [ "$target" = aarch64-apple-darwin ]; then
-  # An Apple Silicon Mac runs an x86_64 binary only with Rosetta installed (a self-hosted
-  # runner may have none): without it the mint step would fail with "Bad CPU type".
+  # An Apple Silicon Mac runs an x86_64 binary only where it can translate one (Rosetta,
+  # which a self-hosted runner may lack; developer.apple.com/documentation/apple-silicon/
+  # about-the-rosetta-translation-environment): else the mint would fail with "Bad CPU
+  # type". Asking arch to run one tells, whatever provides the translation.
   if arch -x86_64 /usr/bin/true >/dev/null 2>&1; then
     warn "release $version has no arm64 macOS build; using the x86_64 build under Rosetta"
     target=x86_64-apple-darwin
