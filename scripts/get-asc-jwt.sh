@@ -40,15 +40,39 @@ repository=${ASC_JWT_REPOSITORY:-org/asc-jwt-action}
 matches "$repository" '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' \
   || fail "ASC_JWT_REPOSITORY must be owner/name"
 
+command -v curl >/dev/null 2>&1 \
+  || fail "curl is required to download the release; install it (apk add curl, apt-get install curl) and run this again"
+
+# The machine's own architecture, which `uname -m` does not always tell: Git Bash on
+# Windows on Arm runs under x64 emulation and says x86_64 (git-for-windows/git#5612), as
+# does a macOS shell running under Rosetta (actions/runner-images#9676).
+os=$(uname -s)
+machine=$(uname -m)
+case "$os/$machine" in
+  MINGW*/x86_64 | MSYS*/x86_64 | CYGWIN*/x86_64)
+    # An emulated process sees PROCESSOR_ARCHITECTURE=AMD64; the CPU's name
+    # (PROCESSOR_IDENTIFIER `ARMv8 (64-bit) Family 8 …`), an arm64 Git for Windows'
+    # MSYSTEM (CLANGARM64) and a newer runtime's `uname -s` (…-ARM64) still tell.
+    case "$os/${PROCESSOR_ARCHITEW6432:-}/${PROCESSOR_IDENTIFIER:-}/${MSYSTEM:-}" in
+      *-ARM64/* | */ARM64/*/* | */*/ARM*/* | */*ARM64) machine=aarch64 ;;
+    esac
+    ;;
+  Darwin/x86_64)
+    # sysctl.proc_translated is 1 under Rosetta (Apple, "About the Rosetta translation
+    # environment": developer.apple.com/documentation/apple-silicon/about-the-rosetta-translation-environment).
+    if [ "$(sysctl -n sysctl.proc_translated 2>/dev/null)" = 1 ]; then machine=arm64; fi
+    ;;
+esac
+
 exe=""
-case "$(uname -s)/$(uname -m)" in
+case "$os/$machine" in
   Linux/x86_64 | Linux/amd64) target=x86_64-unknown-linux-musl ;;
   Linux/aarch64 | Linux/arm64) target=aarch64-unknown-linux-musl ;;
   Darwin/x86_64) target=x86_64-apple-darwin ;;
   Darwin/arm64) target=aarch64-apple-darwin ;;
   MINGW*/x86_64 | MSYS*/x86_64 | CYGWIN*/x86_64) target=x86_64-pc-windows-msvc exe=.exe ;;
   MINGW*/aarch64 | MSYS*/aarch64 | CYGWIN*/aarch64) target=aarch64-pc-windows-msvc exe=.exe ;;
-  *) fail "no release binary for $(uname -s)/$(uname -m); build it with: cargo install asc-jwt --locked" ;;
+  *) fail "no release binary for $os/$machine; build it with: cargo install asc-jwt --locked" ;;
 esac
 asset="asc-jwt-$target$exe"
 

@@ -6,6 +6,7 @@
 #   release.sh targets                      the six release targets, one per line
 #   release.sh asset TARGET                 the asset's file name, e.g. asc-jwt-x86_64-apple-darwin
 #   release.sh source-digest DIR            SHA-256 over the files that go into the binary
+#   release.sh source-files DIR             those files, one path (relative to DIR) a line
 #   release.sh checksum-file VERSION ASSETS SOURCE_DIR
 #                                           prints checksums/v<VERSION>.sha256 for the six
 #                                           assets in the folder ASSETS, built from SOURCE_DIR
@@ -13,7 +14,9 @@
 #                                           fails unless Cargo.toml's `repository` and
 #                                           get-asc-jwt.sh's default both name OWNER/NAME
 #                                           (a release must not point users at a placeholder
-#                                           account such as `org`, which anyone could own)
+#                                           account such as `org`, which anyone could own),
+#                                           and unless Cargo.toml says `publish = false`
+#                                           exactly while its repository is the placeholder
 #   release.sh check VERSION ASSETS SOURCE_DIR
 #                                           checks the assets and the source against the
 #                                           committed SOURCE_DIR/checksums/v<VERSION>.sha256
@@ -107,12 +110,15 @@ check() {
   [ -f "$committed" ] || die "checksums/v$version.sha256 is not committed"
   expected=$(checksum_file "$version" "$assets" "$source")
   if [ "$expected" != "$(cat "$committed")" ]; then
-    diff <(printf '%s\n' "$expected") "$committed" >&2 || true
+    # `diff -`, not `diff <(…)`: process substitution is a syntax error in POSIX-mode bash
+    # before 5.1 (macOS's bash 3.2 with POSIXLY_CORRECT set), and install.sh runs this file.
+    printf '%s\n' "$expected" | diff - "$committed" >&2 || true
     die "the assets or the source differ from checksums/v$version.sha256 (diff above: < built, > committed)"
   fi
   echo "release.sh: the six assets and the source match checksums/v$version.sha256"
 }
 
+placeholder=org/asc-jwt-action
 names_this_repository() {
   local repository=$1 named
   named=$(sed -n 's|^repository = "https://github.com/\([^"]*\)"$|\1|p' Cargo.toml)
@@ -122,6 +128,15 @@ names_this_repository() {
   named=$(sed -n 's|^repository=${ASC_JWT_REPOSITORY:-\(.*\)}$|\1|p' scripts/get-asc-jwt.sh)
   [ "$named" = "$repository" ] \
     || die "scripts/get-asc-jwt.sh installs from \`$named\` by default, not \`$repository\`"
+  # `cargo publish` is no workflow: Cargo.toml itself stops it while the placeholder is
+  # there, and must stop stopping it when the real name comes.
+  if grep -q '^publish = false$' Cargo.toml; then
+    [ "$named" = "$placeholder" ] \
+      || die "Cargo.toml still says \`publish = false\`, which is for the placeholder \`$placeholder\` only: remove it with the placeholder"
+  else
+    [ "$named" != "$placeholder" ] \
+      || die "Cargo.toml names the placeholder \`$placeholder\` without \`publish = false\`: a hand-run cargo publish would send crates.io users there"
+  fi
   echo "release.sh: Cargo.toml and get-asc-jwt.sh name $repository"
 }
 
@@ -132,8 +147,9 @@ case "$command/$#" in
   targets/0) targets ;;
   asset/1) asset "$1" ;;
   source-digest/1) source_digest "$1" ;;
+  source-files/1) source_files "$1" ;;
   checksum-file/3) checksum_file "$@" ;;
   check/3) check "$@" ;;
   names-this-repository/1) names_this_repository "$1" ;;
-  *) usage "targets | asset TARGET | source-digest DIR | checksum-file VERSION ASSETS SOURCE_DIR | check VERSION ASSETS SOURCE_DIR | names-this-repository OWNER/NAME" ;;
+  *) usage "targets | asset TARGET | source-digest DIR | source-files DIR | checksum-file VERSION ASSETS SOURCE_DIR | check VERSION ASSETS SOURCE_DIR | names-this-repository OWNER/NAME" ;;
 esac

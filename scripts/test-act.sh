@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs ci.yml's action jobs with `act` in host mode (no GitHub, no Docker): `uses: ./`
-# builds from source; tokens are verified by jose; key file, fastlane JSON and a bare
+# builds from source, action-release-download (its Linux leg) downloads a loopback
+# release of the tree and then takes it from the tool cache; tokens are verified by jose; key file, fastlane JSON and a bare
 # second mint; clock: apple and verify: true against a fake Apple on 127.0.0.1 (which the
 # job itself starts and stops by its PID), for App Store Connect, a Sign in with Apple
 # client secret and an Apple Business Manager client assertion (whose access token must
@@ -14,7 +15,8 @@ source scripts/testing.sh
 
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 grep -v -e '-----' tests/fixtures/test-only-p256.p8 >"$work/key-lines"
-jobs=(action-self-test action-key-files action-apple-check action-sign-in-with-apple action-business-manager)
+jobs=(action-self-test action-key-files action-apple-check action-sign-in-with-apple action-business-manager
+  action-release-download)
 [ "$#" = 0 ] || jobs=("$@")
 for job in "${jobs[@]}"; do
   act_log="$work/act-$job.log"
@@ -22,8 +24,8 @@ for job in "${jobs[@]}"; do
   if HOME="$work/act-home-$job" act -W .github/workflows/ci.yml -j "$job" --matrix os:ubuntu-latest \
     -P ubuntu-latest=-self-hosted --no-cache-server >"$act_log" 2>&1 \
     && grep -q "jose: signature valid" "$act_log" && grep -q "Job succeeded" "$act_log"; then
-    ok "act ran $job (uses: ./) and jose verified its tokens"
-    grep -E "building from source|asc-jwt: built|minted|jose:|expires-at .* from now|as expected|Apple|verified=|fake-apple:|exit 3|mdmServers" "$act_log" | sed 's/^/    /'
+    ok "act ran $job and jose verified its tokens"
+    grep -E "building from source|asc-jwt: built|SHA-256 by|minted|jose:|expires-at .* from now|as expected|Apple|verified=|fake-apple:|exit 3|mdmServers" "$act_log" | sed 's/^/    /'
   else
     not_ok "act $job (log follows)"
     tail -n 40 "$act_log"

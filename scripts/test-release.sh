@@ -67,6 +67,23 @@ expect "release.sh names-this-repository: Cargo.toml and get-asc-jwt.sh name org
   bash "$rel/scripts/release.sh" names-this-repository org/asc-jwt-action
 expect "... and a release from any other repository is stopped until they name it" \
   bash -c "! (cd '$rel' && bash scripts/release.sh names-this-repository someone/asc-jwt-action 2>/dev/null)"
+# A hand-run cargo publish goes through no workflow: Cargo.toml itself must stop it.
+publish_log=$(cd "$rel" && cargo publish --dry-run --locked --allow-dirty 2>&1) && status=0 || status=$?
+expect "cargo publish of the crate whose repository names the placeholder fails (publish = false)" \
+  bash -c "[ $status != 0 ] && grep -q 'cannot be published' <<<'$publish_log'"
+renamed() { # renamed CASE PUBLISH_FALSE(yes/no) REPOSITORY: a copy of the release tree, renamed
+  cp -r "$rel" "$work/$1"
+  sed -i "s|^repository = \"https://github.com/org/asc-jwt-action\"|repository = \"https://github.com/$3\"|" "$work/$1/Cargo.toml"
+  sed -i "s|^repository=\${ASC_JWT_REPOSITORY:-org/asc-jwt-action}|repository=\${ASC_JWT_REPOSITORY:-$3}|" "$work/$1/scripts/get-asc-jwt.sh"
+  [ "$2" = yes ] || sed -i '/^publish = false$/d' "$work/$1/Cargo.toml"
+  (cd "$work/$1" && bash scripts/release.sh names-this-repository "$3") >"$work/$1.log" 2>&1
+}
+expect "names-this-repository: the real name with publish = false removed passes" \
+  renamed renamed-ok no someone/asc-jwt-action
+expect "... the real name with publish = false left in is refused, naming it" \
+  bash -c "$(declare -f renamed); rel='$rel' work='$work' renamed renamed-publish-false yes someone/asc-jwt-action; [ \$? = 1 ] && grep -q 'still says .publish = false.' '$work/renamed-publish-false.log'"
+expect "... the placeholder without publish = false is refused, naming it" \
+  bash -c "$(declare -f renamed); rel='$rel' work='$work' renamed placeholder-published no org/asc-jwt-action; [ \$? = 1 ] && grep -q 'names the placeholder .org/asc-jwt-action. without .publish = false.' '$work/placeholder-published.log'"
 
 # Two later commits: one that changes only the README, one that changes a source file.
 echo "<!-- a later docs change -->" >>"$rel/README.md"
@@ -113,7 +130,10 @@ dir=""
 while [ $# -gt 0 ]; do [ "$1" = --target-dir ] && dir=$2; shift; done
 mkdir -p "$dir/release"
 echo "$PWD: $args" >>"$dir/../../cargo.log"
-printf '#!/bin/sh\necho built-by-fake-cargo\n' >"$dir/release/asc-jwt" && chmod +x "$dir/release/asc-jwt"
+env | grep -E '^(DEVELOPER_DIR|SDKROOT|COMMONPROGRAMFILES|CommonProgramW6432)=' >>"$dir/../../cargo.log"
+for exe in asc-jwt asc-jwt.exe; do
+  printf '#!/bin/sh\necho built-by-fake-cargo\n' >"$dir/release/$exe" && chmod +x "$dir/release/$exe"
+done
 SH
 cat >"$work/fake-curl/curl" <<'SH'
 #!/usr/bin/env bash
@@ -122,6 +142,7 @@ exit 7
 SH
 chmod +x "$work/fake-cargo/cargo" "$work/fake-curl/curl"
 fake_cargo="$work/fake-cargo:$PATH"
+stand_in() { cat >"$1" && chmod +x "$1"; } # stand_in FILE <<'SH' (a script) SH
 fake_both="$work/fake-curl:$work/fake-cargo:$PATH"
 
 # install CASE ACTION_DIR [VAR=VALUE…]: install.sh as action.yml runs it, in a runner-like
@@ -175,11 +196,25 @@ chmod +x "$work/msys-tools/sha256sum"
 install msys "$actions/$major" PATH="$work/msys-tools:$PATH"
 expect "with Git Bash's sha256sum (\`<hash> *<path>\`): the same source digest, so the release binary" \
   bash -c "[ \"\$('$work/msys-tools/sha256sum' Cargo.toml | cut -c65-66)\" = ' *' ] && grep -q 'downloaded and verified' '$work/msys/log'"
+# macOS's `arch -x86_64 CMD` runs CMD under Rosetta, and fails where Rosetta is not installed.
+mkdir -p "$work/rosetta-yes" "$work/rosetta-no"
+stand_in "$work/rosetta-yes/arch" <<'SH'
+#!/bin/sh
+[ "$1" = -x86_64 ] && [ "$2" = /usr/bin/true ]
+SH
+stand_in "$work/rosetta-no/arch" <<'SH'
+#!/bin/sh
+echo "arch: posix_spawnp: $2: Bad CPU type in executable" >&2
+exit 1
+SH
 action=$(copy_action rosetta "v$version")
 sed -i "/ asc-jwt-aarch64-apple-darwin\$/d" "$action/checksums/v$version.sha256"
-install rosetta "$action" RUNNER_OS=macOS RUNNER_ARCH=ARM64
+install rosetta "$action" RUNNER_OS=macOS RUNNER_ARCH=ARM64 PATH="$work/rosetta-yes:$PATH"
 expect "an arm64 Mac with no arm64 build in the release: the x86_64 build (Rosetta), verified, with a warning" \
   bash -c "grep -q 'no arm64 macOS build' '$work/rosetta/log' && grep -q 'asc-jwt-x86_64-apple-darwin' '$work/rosetta/log' && grep -q 'downloaded and verified' '$work/rosetta/log'"
+install no-rosetta "$action" RUNNER_OS=macOS RUNNER_ARCH=ARM64 PATH="$work/rosetta-no:$fake_cargo"
+expect "... and without Rosetta (arch -x86_64 fails): built, never an x86_64 binary that cannot run" \
+  bash -c "[ $status = 0 ] && grep -q 'building from source: release $version has no arm64 macOS build and Rosetta is not installed' '$work/no-rosetta/log' && ! grep -q downloading '$work/no-rosetta/log'"
 
 echo "== install.sh: a source that is not the release's is built"
 install later "$actions/$later_sha" PATH="$fake_cargo"
@@ -205,6 +240,85 @@ expect "from-source: true builds even a release" log_has from-source "building f
 install missing "$actions/$major" PATH="$fake_cargo" ASC_JWT_TEST_RELEASE_URL="$base/missing"
 expect "a release whose asset cannot be downloaded: built" \
   bash -c "grep -q 'building from source: the release download failed' '$work/missing/log' && [ \"\$(\$(sed -n 's/^path=//p' '$work/missing/github_output'))\" = built-by-fake-cargo ]"
+
+echo "== install.sh: the edge cases of each runner, with stand-ins for its tools"
+# A build called after `||` runs with `set -e` off: a failed copy of the built binary must
+# still stop the step, with no path output.
+mkdir -p "$work/failing-cp"
+stand_in "$work/failing-cp/cp" <<SH
+#!/bin/sh
+case "\$1" in */target/release/asc-jwt*) echo "cp: cannot create regular file: No space left on device" >&2; exit 1 ;; esac
+exec $(command -v cp) "\$@"
+SH
+action=$(copy_action failing-cp "v$version")
+sed -i "/^# source-sha256 /d" "$action/checksums/v$version.sha256"
+install failing-cp "$action" PATH="$work/failing-cp:$fake_cargo"
+expect "a build (after \`||\`) whose binary cannot be copied: exit 1, an ::error::, no path output" \
+  bash -c "[ $status = 1 ] && grep -q '::error title=asc-jwt::could not copy the built binary' '$work/failing-cp/log' && [ ! -s '$work/failing-cp/github_output' ]"
+
+# The Xcode a macOS workflow chose, and Windows' common program folders, reach the build.
+install macos-env "$actions/$major" PATH="$fake_cargo" RUNNER_OS=macOS RUNNER_ARCH=ARM64 ASC_JWT_FROM_SOURCE=true \
+  DEVELOPER_DIR=/Applications/Xcode_16.4.app/Contents/Developer SDKROOT=/Applications/Xcode_16.4.app/SDKs/MacOSX.sdk
+expect "macOS: the build keeps DEVELOPER_DIR and SDKROOT" \
+  bash -c "grep -qx 'DEVELOPER_DIR=/Applications/Xcode_16.4.app/Contents/Developer' '$work/macos-env/temp/cargo.log' && grep -qx 'SDKROOT=/Applications/Xcode_16.4.app/SDKs/MacOSX.sdk' '$work/macos-env/temp/cargo.log'"
+# Git Bash on Windows: cygpath, and the names as MSYS passes them on.
+mkdir -p "$work/git-bash" "$work/windows/Windows"
+stand_in "$work/git-bash/cygpath" <<'SH'
+#!/bin/sh
+[ "$1" = -u ] && printf '%s\n' "$2"
+SH
+windows=(RUNNER_OS=Windows RUNNER_ARCH=X64 SYSTEMROOT="$work/windows/Windows")
+install windows-env "$actions/$major" PATH="$work/git-bash:$fake_cargo" "${windows[@]}" ASC_JWT_FROM_SOURCE=true \
+  COMMONPROGRAMFILES='C:\Program Files\Common Files' CommonProgramW6432='C:\Program Files\Common Files'
+expect "Windows: the build keeps COMMONPROGRAMFILES and CommonProgramW6432, and runs asc-jwt.exe" \
+  bash -c "grep -qx 'COMMONPROGRAMFILES=C:.Program Files.Common Files' '$work/windows-env/temp/cargo.log' && grep -qx 'CommonProgramW6432=C:.Program Files.Common Files' '$work/windows-env/temp/cargo.log' && grep -q 'asc-jwt.exe\$' '$work/windows-env/github_output'"
+mkdir -p "$work/windows/.cargo"
+printf '[build]\nrustflags = ["--cfg", "planted"]\n' >"$work/windows/.cargo/config.toml"
+install windows-planted "$actions/$major" PATH="$work/git-bash:$fake_cargo" "${windows[@]}" ASC_JWT_FROM_SOURCE=true
+expect "Windows: a .cargo/config.toml above the folder cargo runs in stops the build, naming it" \
+  bash -c "[ $status = 1 ] && grep -q \"cannot build from source safely: cargo would read \\\`$work/windows/.cargo/config.toml\\\`\" '$work/windows-planted/log' && [ ! -s '$work/windows-planted/temp/cargo.log' ]"
+rm -r "$work/windows/.cargo"
+
+# Git Bash shows every folder as 0755: the tool cache is used on GitHub-hosted runners only.
+for environment in self-hosted github-hosted; do
+  for use in first second; do
+    install "windows-$environment-$use" "$actions/$major" PATH="$work/git-bash:$PATH" "${windows[@]}" \
+      RUNNER_ENVIRONMENT="$environment" RUNNER_TOOL_CACHE="$work/windows-$environment-cache"
+  done
+done
+expect "Windows, self-hosted: the tool cache is neither read nor written (downloaded both times, the cache empty)" \
+  bash -c "grep -q 'downloaded and verified' '$work/windows-self-hosted-second/log' && grep -q 'the tool cache is not used' '$work/windows-self-hosted-second/log' && [ -z \"\$(find '$work/windows-self-hosted-cache' -type f 2>/dev/null)\" ]"
+expect "Windows, GitHub-hosted: the second use comes from the tool cache" \
+  bash -c "grep -q 'copied from the tool cache and verified' '$work/windows-github-hosted-second/log' && grep -q 'asc-jwt.exe\$' '$work/windows-github-hosted-second/github_output'"
+
+# macOS's bash 3.2 (also in POSIX mode, as POSIXLY_CORRECT in a job's env makes it) and
+# bash --posix run install.sh and release.sh: a `bash` on PATH that is each of them.
+bash32=${ASC_JWT_BASH32:-$repo/../shared/tools/bash-3.2}
+shells=("posix-bash:$BASH --posix")
+if "$bash32" -c 'exit 0' 2>/dev/null; then
+  shells+=("bash-3.2:$bash32" "bash-3.2-posix:$bash32")
+else
+  echo "  skipped: the bash 3.2 cases (no runnable bash 3.2 at $bash32; set ASC_JWT_BASH32)"
+fi
+for entry in "${shells[@]}"; do
+  name=${entry%%:*}
+  mkdir -p "$work/$name-shell"
+  printf '#!/bin/sh\nexec %s "$@"\n' "${entry#*:}" >"$work/$name-shell/bash"
+  chmod +x "$work/$name-shell/bash"
+  posix=()
+  case "$name" in *posix*) posix=(POSIXLY_CORRECT=1) ;; esac
+  install "$name" "$actions/$major" PATH="$work/$name-shell:$fake_cargo" "${posix[@]+"${posix[@]}"}"
+  expect "$name: install.sh and release.sh run, and the release is downloaded and verified" \
+    bash -c "[ $status = 0 ] && grep -q 'downloaded and verified' '$work/$name/log' && ! grep -q 'building from source' '$work/$name/log'"
+  case "$name" in
+    bash-3.2*)
+      expect "$name: no EPOCHREALTIME, so no timing rather than whole seconds as ms" \
+        bash -c "grep -q 'downloaded and verified (SHA-256 by sha256sum); running [^ ]*\$' '$work/$name/log'" ;;
+    *)
+      expect "$name: the timing in milliseconds" \
+        bash -c "grep -qE 'downloaded and verified \(SHA-256 by sha256sum\); running [^ ]+ \([0-9]+ ms\)\$' '$work/$name/log'" ;;
+  esac
+done
 
 echo "== install.sh: a tampered asset is refused"
 install tampered "$actions/$major" ASC_JWT_TEST_RELEASE_URL="$base/tampered"
@@ -273,15 +387,28 @@ for tool in as ld; do
   printf '#!/bin/sh\ntouch %s\nexec %s "$@"\n' "$marker" "$(command -v "$tool")" >"$work/hostile/tools/$tool"
   chmod +x "$work/hostile/tools/$tool"
 done
+# Earlier steps can write above the action's folder and in RUNNER_TEMP: a cargo
+# configuration and a workspace planted there must not reach the build either.
+planted="$work/planted-ran"
+printf '#!/bin/sh\ntouch %s\nexec "$@"\n' "$planted" >"$work/hostile/planted-wrapper"
+chmod +x "$work/hostile/planted-wrapper"
+for dir in "$work/_actions/org" "$work/hostile" "$work/hostile/temp"; do
+  mkdir -p "$dir/.cargo"
+  printf '[build]\nrustc-wrapper = "%s"\n' "$work/hostile/planted-wrapper" >"$dir/.cargo/config.toml"
+  printf '[workspace]\nmembers = ["*", "*/*"]\n[profile.release]\nopt-level = "planted"\n' >"$dir/Cargo.toml"
+done
 start=$(ms)
 install hostile "$actions/$later_sha" RUSTC_WRAPPER="$work/hostile/wrapper" \
   CARGO_BUILD_RUSTC_WRAPPER="$work/hostile/wrapper" RUSTUP_TOOLCHAIN=no-such-toolchain \
   RUSTFLAGS="--cfg planted" CC="$work/hostile/wrapper" CC_x86_64-unknown-linux-gnu="$work/hostile/wrapper" \
   CFLAGS="-B$work/hostile/tools" COMPILER_PATH="$work/hostile/tools"
 build_ms=$(($(ms) - start))
-expect "built from the action's folder: the workspace's .cargo/config.toml and rust-toolchain.toml, and RUSTC_WRAPPER, RUSTUP_TOOLCHAIN, RUSTFLAGS, CC, CC_<target>, CFLAGS, COMPILER_PATH, all ignored" \
+expect "a real build: the workspace's .cargo/config.toml and rust-toolchain.toml, and RUSTC_WRAPPER, RUSTUP_TOOLCHAIN, RUSTFLAGS, CC, CC_<target>, CFLAGS, COMPILER_PATH, all ignored" \
   bash -c "[ $status = 0 ] && [ ! -e '$marker' ] && [ \"\$('$(installed hostile)' --version)\" = 'asc-jwt $version' ]"
+expect "built from a private copy: a .cargo/config.toml and a workspace Cargo.toml above the action's folder, above RUNNER_TEMP and in it, all without effect" \
+  bash -c "[ $status = 0 ] && [ ! -e '$planted' ]"
 [ "$status" = 0 ] || tail -n 20 "$work/hostile/log"
+for dir in "$work/_actions/org" "$work/hostile" "$work/hostile/temp"; do rm -r "$dir/.cargo" "$dir/Cargo.toml"; done
 
 echo "== act: uses: org/asc-jwt-action@$major, the rehearsal's checkout standing in for GitHub's"
 mkdir -p "$work/act-repo/.github/workflows"
@@ -320,10 +447,13 @@ expect "act: the log shows no token and no line of the key" \
 [ "$status" = 0 ] || tail -n 30 "$act_log"
 
 echo "== other CI systems: get-asc-jwt.sh and the README's plain-shell install"
-get() { # get CASE URL_PREFIX VERSION: get-asc-jwt.sh run by a POSIX sh, into the case's bin/; sets status
+get() { # get CASE URL_PREFIX VERSION [VAR=VALUE…]: get-asc-jwt.sh run by a POSIX sh (GET_SH,
+  # default sh; `busybox sh`), into the case's bin/; sets status
+  local shell
+  read -r -a shell <<<"${GET_SH:-sh}"
   mkdir -p "$work/$1"
-  env -i PATH="$PATH" HOME="$work/$1" ASC_JWT_TEST_RELEASE_URL="$base/$2" \
-    sh scripts/get-asc-jwt.sh "$3" "$work/$1/bin" >"$work/$1/log" 2>&1 && status=0 || status=$?
+  env -i PATH="$PATH" HOME="$work/$1" ASC_JWT_TEST_RELEASE_URL="$base/$2" "${@:4}" \
+    "${shell[@]}" scripts/get-asc-jwt.sh "$3" "$work/$1/bin" >"$work/$1/log" 2>&1 && status=0 || status=$?
 }
 get get-good good "$version"
 expect "get-asc-jwt.sh $version: installs the verified binary" \
@@ -342,6 +472,56 @@ expect "get-asc-jwt.sh refuses a test URL of two lines, one of them loopback, be
 get get-unknown good 9.9.9
 expect "get-asc-jwt.sh with a version that has no release: fails, installs nothing" \
   bash -c "[ $status = 1 ] && [ ! -e '$work/get-unknown/bin/asc-jwt' ]"
+
+# What `uname` and `sysctl` say on Git Bash on Windows on Arm (x64 emulation), in a shell
+# under Rosetta on an Apple Silicon Mac, and on their x64 twins.
+machine() { # machine NAME UNAME_S UNAME_M PROC_TRANSLATED: stand-ins for uname and sysctl
+  mkdir -p "$work/machines/$1"
+  stand_in "$work/machines/$1/uname" <<SH
+#!/bin/sh
+case "\$1" in -s) echo $2 ;; -m) echo $3 ;; esac
+SH
+  if [ -n "$4" ]; then
+    stand_in "$work/machines/$1/sysctl" <<SH
+#!/bin/sh
+[ "\$1 \$2" = "-n sysctl.proc_translated" ] && echo $4
+SH
+  else
+    stand_in "$work/machines/$1/sysctl" <<'SH'
+#!/bin/sh
+echo "sysctl: unknown oid $2" >&2
+exit 1
+SH
+  fi
+}
+machine windows-on-arm MINGW64_NT-10.0-26100 x86_64 ""
+machine windows-x64 MINGW64_NT-10.0-26100 x86_64 ""
+machine rosetta Darwin x86_64 1
+machine intel-mac Darwin x86_64 0
+machine intel-mac-old Darwin x86_64 ""
+for case in "windows-on-arm:aarch64-pc-windows-msvc.exe:ARMv8 (64-bit) Family 8 Model 1 Revision 201, Qualcomm Technologies Inc" \
+  "windows-x64:x86_64-pc-windows-msvc.exe:Intel64 Family 6 Model 85 Stepping 7, GenuineIntel" \
+  "rosetta:aarch64-apple-darwin:" "intel-mac:x86_64-apple-darwin:" "intel-mac-old:x86_64-apple-darwin:"; do
+  name=${case%%:*}
+  rest=${case#*:}
+  wanted=asc-jwt-${rest%%:*}
+  get "get-$name" good "$version" PATH="$work/machines/$name:$PATH" PROCESSOR_ARCHITECTURE=AMD64 \
+    PROCESSOR_IDENTIFIER="${rest#*:}"
+  expect "get-asc-jwt.sh on $name: installs $wanted, verified" \
+    bash -c "[ $status = 0 ] && grep -q 'installed .*($wanted, SHA-256 [0-9a-f]*, verified)' '$work/get-$name/log'"
+done
+
+# An Alpine or BusyBox image: BusyBox's sh and tools, with curl or without.
+expect "busybox is installed (.ci/run installs it)" command -v busybox
+mkdir -p "$work/busybox" "$work/curl-only"
+busybox --install -s "$work/busybox"
+ln -s "$(command -v curl)" "$work/curl-only/curl"
+GET_SH="$(command -v busybox) sh" get get-busybox-no-curl good "$version" PATH="$work/busybox"
+expect "get-asc-jwt.sh in BusyBox without curl: fails first with \"curl is required\"" \
+  bash -c "[ $status = 1 ] && grep -q 'get-asc-jwt: curl is required' '$work/get-busybox-no-curl/log' && [ ! -e '$work/get-busybox-no-curl/bin/asc-jwt' ]"
+GET_SH="$(command -v busybox) sh" get get-busybox good "$version" PATH="$work/busybox:$work/curl-only"
+expect "get-asc-jwt.sh in BusyBox with curl: BusyBox's sha256sum, mktemp and awk install the verified binary" \
+  bash -c "[ $status = 0 ] && [ \"\$('$work/get-busybox/bin/asc-jwt' --version)\" = 'asc-jwt $version' ]"
 
 # The README's block as a user pastes it, with GitHub's hosts pointed at the rehearsal.
 block=$(sed -n '/<!-- install-shell -->/,/<!-- \/install-shell -->/p' README.md | sed '/^```/d; /^<!--/d')

@@ -37,13 +37,7 @@ served_url=""
 serve() {
   local root=$1 port_file
   port_file=$(mktemp "$work/port.XXXXXX")
-  python3 - "$root" "$port_file" >"$port_file.log" 2>&1 <<'PY' &
-import functools, http.server, sys
-handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-open(sys.argv[2], "w").write(str(server.server_address[1]))
-server.serve_forever()
-PY
+  python3 scripts/serve-files.py "$root" "$port_file" >"$port_file.log" 2>&1 &
   started_pids+=("$!")
   for _ in $(seq 100); do [ -s "$port_file" ] && break; sleep 0.05; done
   [ -s "$port_file" ] || { echo "serve: the server did not start" >&2; return 1; }
