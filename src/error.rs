@@ -5,11 +5,12 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::apple;
-use crate::config::Problem;
-use crate::key;
-use crate::keyfile::{self, WriteError};
-use crate::settings::Var;
+use crate::apple::answers::ApiError;
+use crate::apple::diagnosis::{self, Context};
+use crate::config::problems::Problem;
+use crate::config::settings::Var;
+use crate::deliver::keyfile::{self, WriteError};
+use crate::mint::key;
 
 /// Exit codes, as documented in `--help` and the README.
 pub mod exit {
@@ -49,14 +50,14 @@ pub enum Error {
     /// `ASC_VERIFY`: Apple could not be asked.
     AppleUnreachable(String),
     /// `ASC_CLOCK=apple`: Apple's clock minus this machine's, in seconds, beyond
-    /// [`apple::MAX_CLOCK_OFFSET`]; nothing was minted.
+    /// [`crate::apple::clock::MAX_CLOCK_OFFSET`]; nothing was minted.
     WildClock(i64),
     /// `ASC_VERIFY`: Apple refused the token.
     AppleRefused {
         status: u16,
-        errors: Vec<apple::ApiError>,
+        errors: Vec<ApiError>,
         unreadable_body: bool,
-        context: Box<apple::Context>,
+        context: Box<Context>,
     },
 }
 
@@ -151,7 +152,12 @@ impl fmt::Display for Error {
                 errors,
                 unreadable_body,
                 context,
-            } => f.write_str(&apple::explain(*status, errors, *unreadable_body, context)),
+            } => f.write_str(&diagnosis::explain(
+                *status,
+                errors,
+                *unreadable_body,
+                context,
+            )),
         }
     }
 }
@@ -180,9 +186,9 @@ mod tests {
             status: 401,
             errors: Vec::new(),
             unreadable_body: false,
-            context: Box::new(apple::Context {
+            context: Box::new(Context {
                 team_key: true,
-                api: crate::token::Api::AppStoreConnect,
+                api: crate::mint::token::Api::AppStoreConnect,
                 clock_offset: None,
                 mismatched_file_id: None,
                 key_id: "TESTKEY123".into(),
