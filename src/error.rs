@@ -111,19 +111,7 @@ impl fmt::Display for Error {
                  ASC_KEY_DIR (input key-dir)",
                 keyfile::shown(path)
             ),
-            Error::KeyFile { path, source } => match source.get_ref() {
-                _ if keyfile::unsafe_folder(source).is_some() => {
-                    f.write_str(keyfile::unsafe_folder(source).unwrap_or_default())
-                }
-                // Only this program's own errors carry a message; the OS's are told by kind.
-                Some(reason) => write!(f, "cannot write `{}`: {reason}", keyfile::shown(path)),
-                None => write!(
-                    f,
-                    "cannot write `{}`: {}",
-                    keyfile::shown(path),
-                    source.kind()
-                ),
-            },
+            Error::KeyFile { path, source } => f.write_str(&key_file_failure(path, source)),
             Error::Open { name, path, source } => write!(
                 f,
                 "cannot open {name} `{}` for appending: {source}",
@@ -159,6 +147,18 @@ impl fmt::Display for Error {
                 context,
             )),
         }
+    }
+}
+
+/// Why a key file could not be written: this program's own reason, or the OS's error by
+/// kind (its message may quote more than the path).
+fn key_file_failure(path: &std::path::Path, source: &std::io::Error) -> String {
+    if let Some(why) = keyfile::unsafe_folder(source) {
+        return why.to_owned();
+    }
+    match source.get_ref() {
+        Some(reason) => format!("cannot write `{}`: {reason}", keyfile::shown(path)),
+        None => format!("cannot write `{}`: {}", keyfile::shown(path), source.kind()),
     }
 }
 

@@ -133,26 +133,7 @@ fn status_lines(status: u16, api: Api) -> Vec<String> {
 fn service_lines(api: Api, codes: &[&str], team_key: bool) -> Vec<String> {
     let line = |text: &str| vec![text.to_owned()];
     match api {
-        Api::AppStoreConnect if team_key => vec![
-            TEAM_KEY.into(),
-            "the token is for the App Store Connect API (aud `appstoreconnect-v1`): an \
-             In-App Purchase key (for the App Store Server API) is not an App Store Connect \
-             API key, and a key of the Enterprise Program API needs api `enterprise`"
-                .into(),
-        ],
-        Api::AppStoreConnect => vec![
-            INDIVIDUAL_KEY.into(),
-            "the token is for the App Store Connect API (aud `appstoreconnect-v1`): a key of \
-             the Enterprise Program API needs api `enterprise`"
-                .into(),
-        ],
-        Api::Enterprise => vec![
-            if team_key { TEAM_KEY } else { INDIVIDUAL_KEY }.into(),
-            "the token is for the Enterprise Program API (aud \
-             `apple-developer-enterprise-v1`): an App Store Connect key needs api \
-             `app-store-connect`"
-                .into(),
-        ],
+        Api::AppStoreConnect | Api::Enterprise => connect_lines(api, team_key),
         Api::AppStoreServer if codes == [STOREKIT_INVALID_APP] => line(
             "Apple read the token but does not know its bundle ID (`bid`) for this key's \
              team: ASC_BUNDLE_ID must be the bundle ID of one of the team's apps, exactly",
@@ -194,6 +175,32 @@ fn service_lines(api: Api, codes: &[&str], team_key: bool) -> Vec<String> {
             "the key must have Maps (MapKit JS / Maps Server API) enabled; the Maps Server \
              API needs scope `server_api`",
         ),
+    }
+}
+
+/// The key kind's and the audience's mistakes, for App Store Connect and Enterprise.
+fn connect_lines(api: Api, team_key: bool) -> Vec<String> {
+    match api {
+        Api::AppStoreConnect if team_key => vec![
+            TEAM_KEY.into(),
+            "the token is for the App Store Connect API (aud `appstoreconnect-v1`): an \
+             In-App Purchase key (for the App Store Server API) is not an App Store Connect \
+             API key, and a key of the Enterprise Program API needs api `enterprise`"
+                .into(),
+        ],
+        Api::AppStoreConnect => vec![
+            INDIVIDUAL_KEY.into(),
+            "the token is for the App Store Connect API (aud `appstoreconnect-v1`): a key of \
+             the Enterprise Program API needs api `enterprise`"
+                .into(),
+        ],
+        _ => vec![
+            if team_key { TEAM_KEY } else { INDIVIDUAL_KEY }.into(),
+            "the token is for the Enterprise Program API (aud \
+             `apple-developer-enterprise-v1`): an App Store Connect key needs api \
+             `app-store-connect`"
+                .into(),
+        ],
     }
 }
 

@@ -1,25 +1,12 @@
 //! Each service's host and the harmless request that shows whether Apple accepts a token,
 //! with the page of Apple's it follows.
 
-use crate::mint::token::{Api, TokenSpec};
+use ureq::http::Response;
+use ureq::{Agent, Body};
 
-/// The host each service's token is checked against (and whose `Date` header is read).
-pub fn base_url(api: Api) -> &'static str {
-    match api {
-        Api::AppStoreConnect => "https://api.appstoreconnect.apple.com",
-        Api::Enterprise => "https://api.enterprise.developer.apple.com",
-        // The sandbox: "A properly-constructed JWT should work for both the sandbox and
-        // production environments" (Apple, developer forums 711801); hosts from
-        // `appstoreserverapi/get-transaction-info`.
-        Api::AppStoreServer => "https://api.storekit-sandbox.apple.com",
-        Api::SignInWithApple => "https://appleid.apple.com",
-        Api::BusinessManager | Api::SchoolManager => "https://account.apple.com",
-        Api::Apns => "https://api.push.apple.com",
-        Api::Music => "https://api.music.apple.com",
-        Api::WeatherKit => "https://weatherkit.apple.com",
-        Api::Maps => "https://maps-api.apple.com",
-    }
-}
+use crate::apple::hosts::base_url;
+use crate::apple::transport::direct_unless_apple;
+use crate::mint::token::{Api, TokenSpec};
 
 /// The harmless request that shows whether Apple accepts a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +64,7 @@ pub fn request(spec: &TokenSpec) -> Option<Probe<'_>> {
 }
 
 /// The form a [`Probe::Form`] posts for `spec`, the token in its place.
-pub(crate) fn form<'a>(spec: &'a TokenSpec, token: &'a str) -> Vec<(&'static str, &'a str)> {
+fn form<'a>(spec: &'a TokenSpec, token: &'a str) -> Vec<(&'static str, &'a str)> {
     let client_id = spec.client_id.as_deref().unwrap_or_default();
     match spec.api {
         Api::SignInWithApple => vec![
@@ -102,6 +89,34 @@ pub(crate) fn form<'a>(spec: &'a TokenSpec, token: &'a str) -> Vec<(&'static str
                 },
             ),
         ],
+    }
+}
+
+/// Sends `probe` with `token` in its place: a GET with the token as bearer, or the form
+/// of an OAuth token endpoint.
+pub(crate) fn send(
+    agent: &Agent,
+    base: &str,
+    spec: &TokenSpec,
+    probe: Probe<'_>,
+    token: &str,
+) -> Result<Response<Body>, ureq::Error> {
+    match probe {
+        Probe::Get(path) => direct_unless_apple(agent.get(format!("{base}{path}")), base)
+            .header("Authorization", format!("Bearer {token}"))
+            .call(),
+        // `apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-
+        // manager-and-apple-business-api`, "Request an access token": `curl -X POST -H
+        // 'Content-Type: application/x-www-form-urlencoded' 'https://account.apple.com/
+        // auth/oauth2/token?grant_type=client_credentials&client_id=…'`, no body.
+        Probe::Form(path) if spec.api.is_manager() => {
+            direct_unless_apple(agent.post(format!("{base}{path}")), base)
+                .query_pairs(form(spec, token))
+                .content_type("application/x-www-form-urlencoded")
+                .send_empty()
+        }
+        Probe::Form(path) => direct_unless_apple(agent.post(format!("{base}{path}")), base)
+            .send_form(form(spec, token)),
     }
 }
 

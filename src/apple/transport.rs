@@ -12,8 +12,7 @@ use ureq::http::{HeaderValue, Response};
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::{Agent, Body, RequestBuilder};
 
-use crate::apple::probes::base_url;
-use crate::mint::token::Api;
+use crate::apple::hosts::is_apple;
 
 /// Each call to Apple gives up after this long, connection included.
 pub const TIMEOUT: Duration = Duration::from_secs(5);
@@ -45,11 +44,6 @@ pub fn agent() -> Agent {
         .tls_config(tls)
         .build()
         .into()
-}
-
-/// Whether `base` is one of Apple's API hosts, rather than the test-only loopback URL.
-fn is_apple(base: &str) -> bool {
-    Api::ALL.into_iter().any(|api| base_url(api) == base)
 }
 
 /// The test-only URL never goes through a proxy: a proxy would read its token and could
@@ -240,6 +234,8 @@ fn clean(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apple::hosts::base_url;
+    use crate::mint::token::Api;
     use ureq::{Proxy, ProxyProtocol};
 
     #[test]

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use ureq::Agent;
 
 use crate::apple::answers::{AccessToken, ApiError, ErrorBody, STOREKIT_INVALID_APP, access_token};
-use crate::apple::probes::{Probe, form, request};
-use crate::apple::transport::{direct_unless_apple, redirected, unreachable};
+use crate::apple::probes::{request, send};
+use crate::apple::transport::{redirected, unreachable};
 use crate::mint::token::{Api, Minted, TokenSpec};
 
 /// How long verify waits before asking again, with a freshly minted token, after a 401,
@@ -104,28 +104,14 @@ pub fn verify_after<E>(
 }
 
 fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdict, String> {
-    let probe = request(spec).ok_or("this token cannot be checked: APNs speaks HTTP/2 only, and a scope without a GET entry allows no harmless request")?;
+    let probe = request(spec).ok_or(
+        "this token cannot be checked: APNs speaks HTTP/2 only, and a scope without a GET \
+         entry allows no harmless request",
+    )?;
     let started = Instant::now();
-    let sent = match probe {
-        Probe::Get(path) => direct_unless_apple(agent.get(format!("{base}{path}")), base)
-            .header("Authorization", format!("Bearer {token}"))
-            .call(),
-        // `apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-
-        // manager-and-apple-business-api`, "Request an access token": `curl -X POST -H
-        // 'Content-Type: application/x-www-form-urlencoded' 'https://account.apple.com/
-        // auth/oauth2/token?grant_type=client_credentials&client_id=…'`, no body.
-        Probe::Form(path) if spec.api.is_manager() => {
-            direct_unless_apple(agent.post(format!("{base}{path}")), base)
-                .query_pairs(form(spec, token))
-                .content_type("application/x-www-form-urlencoded")
-                .send_empty()
-        }
-        Probe::Form(path) => direct_unless_apple(agent.post(format!("{base}{path}")), base)
-            .send_form(form(spec, token)),
-    };
     // A transport error may quote the URL, whose query carries a manager's assertion.
-    let mut response =
-        sent.map_err(|err| unreachable(agent, base, &err).replace(token, "(the token)"))?;
+    let mut response = send(agent, base, spec, probe, token)
+        .map_err(|err| unreachable(agent, base, &err).replace(token, "(the token)"))?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         return Err(redirected(&response, base));
@@ -136,8 +122,17 @@ fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdi
         .limit(64 * 1024)
         .read_to_string()
         .unwrap_or_default();
-    let millis = started.elapsed().as_millis();
-    let errors = serde_json::from_str::<ErrorBody>(&body)
+    Ok(judge(
+        spec.api,
+        status,
+        started.elapsed().as_millis(),
+        &body,
+    ))
+}
+
+/// What Apple's answer `status` with `body` says of the token.
+fn judge(api: Api, status: u16, millis: u128, body: &str) -> Verdict {
+    let errors = serde_json::from_str::<ErrorBody>(body)
         .ok()
         .map(ErrorBody::into_errors);
     let accepted = |access_token| Verdict::Accepted {
@@ -152,8 +147,8 @@ fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdi
         errors: errors.clone().unwrap_or_default(),
     };
     let codes: Vec<&str> = errors.iter().flatten().map(|e| e.code.as_str()).collect();
-    Ok(match (spec.api, status) {
-        (Api::BusinessManager | Api::SchoolManager, 200) => match access_token(&body) {
+    match (api, status) {
+        (Api::BusinessManager | Api::SchoolManager, 200) => match access_token(body) {
             Some(access) => accepted(Some(access)),
             None => Verdict::Refused {
                 status,
@@ -174,7 +169,7 @@ fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdi
         }
         (_, 200..=299) => accepted(None),
         _ => refused(),
-    })
+    }
 }
 
 #[cfg(test)]

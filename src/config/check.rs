@@ -119,7 +119,7 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
     let clock = found.or(Var::Clock, low.clock, clock_default);
     let base_url = spec
         .as_ref()
-        .map(|s| crate::apple::probes::base_url(s.api).to_owned());
+        .map(|s| crate::apple::hosts::base_url(s.api).to_owned());
     let api_base_url = low.api_base_url.clone().or(base_url);
     let key = key_source(&low, env, &mut found);
     let mismatched_file_id = mismatched_file_id(key.as_ref(), &low);
