@@ -1,14 +1,15 @@
-//! Mint App Store Connect API tokens (ES256 JWTs) from `ASC_*` environment variables.
+//! Mint the ES256 JWTs of Apple's APIs from `ASC_*` environment variables.
 //!
-//! Data flows one way: environment → [`config`] (pure, driven by the [`settings`] table)
-//! → [`load`] (key file, folders) → [`key`] → [`token`] → [`output`] and [`github`]; every
-//! failure is one [`Error`]. [`run`] is the whole program short of reading the process's
+//! Data flows one way, a folder per stage: environment → [`config`] (pure, driven by the
+//! [`config::settings`] table, then the key loaded) → [`mint`] (key, header, claims,
+//! signature) → [`apple`] (its clock and verdict, when asked) → [`deliver`] (formats, key
+//! files, the runner's protocol); every failure is one [`Error`]. [`run`] is the whole program short of reading the process's
 //! environment and clock, and of printing the error.
 //!
 //! The library mints in-process too:
 //!
 //! ```
-//! use asc_jwt::{key, token};
+//! use asc_jwt::mint::{key, token};
 //!
 //! let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-only-p256.p8"))?;
 //! let key = key::parse(&pem)?;

@@ -14,7 +14,7 @@ use crate::mint::token::Api;
 pub const MAX_CLOCK_OFFSET: i64 = 86_400;
 
 /// Apple's time, in Unix seconds, from the `Date` header of an unauthenticated HEAD of
-/// `/v1` (App Store Connect, Enterprise) or of the path [`verify`] asks. Its distance
+/// `/v1` (App Store Connect, Enterprise) or of the path [`verify`](crate::apple::verify::verify) asks. Its distance
 /// from this machine's clock is the caller's to judge ([`MAX_CLOCK_OFFSET`]).
 pub fn server_time(agent: &Agent, base: &str, api: Api) -> Result<i64, String> {
     let path = match probe(api) {

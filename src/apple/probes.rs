@@ -14,7 +14,7 @@ pub enum Probe<'a> {
     /// `GET` with the token as bearer.
     Get(&'a str),
     /// `POST` of a form that carries the token (OAuth token endpoints): in the body for
-    /// Sign in with Apple, in the query string for Business/School Manager ([`ask`]).
+    /// Sign in with Apple, in the query string for Business/School Manager (`send`).
     Form(&'a str),
 }
 
@@ -23,7 +23,7 @@ pub enum Probe<'a> {
 /// (`signinwithapplerestapi/errorresponse`).
 pub const DUMMY_CODE: &str = "asc-jwt-verify-dummy-code";
 
-/// The request [`verify`] makes for `api`'s tokens without a scope; `None` for APNs,
+/// The request [`verify`](crate::apple::verify::verify) makes for `api`'s tokens without a scope; `None` for APNs,
 /// which speaks HTTP/2 only.
 pub fn probe(api: Api) -> Option<Probe<'static>> {
     Some(match api {
@@ -46,7 +46,7 @@ pub fn probe(api: Api) -> Option<Probe<'static>> {
     })
 }
 
-/// The request [`verify`] makes for `spec`: its service's [`probe`], except for a scoped
+/// The request [`verify`](crate::apple::verify::verify) makes for `spec`: its service's [`probe`], except for a scoped
 /// App Store Connect or Enterprise token, which "App Store Connect rejects … if none of the
 /// scope entries match the attempted request" (`appstoreconnectapi/generating-tokens-for-
 /// api-requests`): then the scope's first GET entry, as written. No `limit=1` is added

@@ -91,9 +91,9 @@ const KEY_MARKS: [&str; 5] = ["2a8648ce3d", "KoZIzj", "qGSM49", "qhkjOP", "LS0tL
 
 /// The one detector of the key pasted into a free-text setting (IDs, origins, folders,
 /// paths), in any of its flattened forms once white space is removed: PEM armour; the DER
-/// in hex, base64 or base64url (each holds one of [`KEY_MARKS`]), the PEM's base64; a JWK
+/// in hex, base64 or base64url (each holds one of `KEY_MARKS`), the PEM's base64; a JWK
 /// with its private `d` member; or any run of base64 long and mixed enough to be a P-256
-/// private scalar ([`has_base64_run`]).
+/// private scalar (`has_base64_run`).
 pub fn looks_like_key(value: &str) -> bool {
     let flat: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     flat.contains("-----")

@@ -83,7 +83,7 @@ const CONNECT: Option<&str> = Some("for `app-store-connect` and `enterprise`");
 const ISSUED: Option<&str> =
     Some("when Apple issued one (`business-manager`, `school-manager` with verify)");
 
-/// Every field, in the order [`values`] gives them and the formats write them.
+/// Every field, in the order `values` gives them and the formats write them.
 pub const FIELDS: [Field; 13] = [
     field(Some("token"), Some("ASC_TOKEN"), Some("token"), None),
     field(
