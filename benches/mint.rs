@@ -3,8 +3,8 @@
 
 use std::hint::black_box;
 
-use asc_jwt::key;
-use asc_jwt::token::{self, Api, KeyType, TokenSpec};
+use asc_jwt::mint::key;
+use asc_jwt::mint::token::{self, Api, KeyType, TokenSpec};
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 

@@ -5,11 +5,12 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::apple;
-use crate::config::Problem;
-use crate::key;
-use crate::keyfile::{self, WriteError};
-use crate::settings::Var;
+use crate::apple::answers::ApiError;
+use crate::apple::diagnosis::{self, Context};
+use crate::config::problems::Problem;
+use crate::config::settings::Var;
+use crate::deliver::keyfile::{self, WriteError};
+use crate::mint::key;
 
 /// Exit codes, as documented in `--help` and the README.
 pub mod exit {
@@ -49,14 +50,14 @@ pub enum Error {
     /// `ASC_VERIFY`: Apple could not be asked.
     AppleUnreachable(String),
     /// `ASC_CLOCK=apple`: Apple's clock minus this machine's, in seconds, beyond
-    /// [`apple::MAX_CLOCK_OFFSET`]; nothing was minted.
+    /// [`crate::apple::clock::MAX_CLOCK_OFFSET`]; nothing was minted.
     WildClock(i64),
     /// `ASC_VERIFY`: Apple refused the token.
     AppleRefused {
         status: u16,
-        errors: Vec<apple::ApiError>,
+        errors: Vec<ApiError>,
         unreadable_body: bool,
-        context: Box<apple::Context>,
+        context: Box<Context>,
     },
 }
 
@@ -110,19 +111,7 @@ impl fmt::Display for Error {
                  ASC_KEY_DIR (input key-dir)",
                 keyfile::shown(path)
             ),
-            Error::KeyFile { path, source } => match source.get_ref() {
-                _ if keyfile::unsafe_folder(source).is_some() => {
-                    f.write_str(keyfile::unsafe_folder(source).unwrap_or_default())
-                }
-                // Only this program's own errors carry a message; the OS's are told by kind.
-                Some(reason) => write!(f, "cannot write `{}`: {reason}", keyfile::shown(path)),
-                None => write!(
-                    f,
-                    "cannot write `{}`: {}",
-                    keyfile::shown(path),
-                    source.kind()
-                ),
-            },
+            Error::KeyFile { path, source } => f.write_str(&key_file_failure(path, source)),
             Error::Open { name, path, source } => write!(
                 f,
                 "cannot open {name} `{}` for appending: {source}",
@@ -151,8 +140,25 @@ impl fmt::Display for Error {
                 errors,
                 unreadable_body,
                 context,
-            } => f.write_str(&apple::explain(*status, errors, *unreadable_body, context)),
+            } => f.write_str(&diagnosis::explain(
+                *status,
+                errors,
+                *unreadable_body,
+                context,
+            )),
         }
+    }
+}
+
+/// Why a key file could not be written: this program's own reason, or the OS's error by
+/// kind (its message may quote more than the path).
+fn key_file_failure(path: &std::path::Path, source: &std::io::Error) -> String {
+    if let Some(why) = keyfile::unsafe_folder(source) {
+        return why.to_owned();
+    }
+    match source.get_ref() {
+        Some(reason) => format!("cannot write `{}`: {reason}", keyfile::shown(path)),
+        None => format!("cannot write `{}`: {}", keyfile::shown(path), source.kind()),
     }
 }
 
@@ -180,9 +186,9 @@ mod tests {
             status: 401,
             errors: Vec::new(),
             unreadable_body: false,
-            context: Box::new(apple::Context {
+            context: Box::new(Context {
                 team_key: true,
-                api: crate::token::Api::AppStoreConnect,
+                api: crate::mint::token::Api::AppStoreConnect,
                 clock_offset: None,
                 mismatched_file_id: None,
                 key_id: "TESTKEY123".into(),

@@ -1,14 +1,15 @@
-//! Mint App Store Connect API tokens (ES256 JWTs) from `ASC_*` environment variables.
+//! Mint the ES256 JWTs of Apple's APIs from `ASC_*` environment variables.
 //!
-//! Data flows one way: environment → [`config`] (pure, driven by the [`settings`] table)
-//! → [`load`] (key file, folders) → [`key`] → [`token`] → [`output`] and [`github`]; every
-//! failure is one [`Error`]. [`run`] is the whole program short of reading the process's
+//! Data flows one way, a folder per stage: environment → [`config`] (pure, driven by the
+//! [`config::settings`] table, then the key loaded) → [`mint`] (key, header, claims,
+//! signature) → [`apple`] (its clock and verdict, when asked) → [`deliver`] (formats, key
+//! files, the runner's protocol); every failure is one [`Error`]. [`run`] is the whole program short of reading the process's
 //! environment and clock, and of printing the error.
 //!
 //! The library mints in-process too:
 //!
 //! ```
-//! use asc_jwt::{key, token};
+//! use asc_jwt::mint::{key, token};
 //!
 //! let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test-only-p256.p8"))?;
 //! let key = key::parse(&pem)?;
@@ -28,22 +29,11 @@
 //! ```
 
 pub mod apple;
+pub mod cli;
 pub mod config;
-pub mod crypto;
+pub mod deliver;
 pub mod error;
-pub mod github;
-pub mod key;
-pub mod keyfile;
-pub mod load;
-pub mod long_lived;
-pub mod output;
-pub mod problems;
-pub mod safe_read;
-pub mod services;
-pub mod settings;
-pub mod time;
-pub mod token;
-pub mod values;
+pub mod mint;
 
 use std::fs::File;
 use std::io::Write;
@@ -51,13 +41,14 @@ use std::path::{Path, PathBuf};
 
 use jsonwebtoken::errors::ErrorKind;
 
-use config::{Env, Settings};
+use config::check::{Env, Settings};
+use config::load::{self, Config};
+use config::settings::{Clock, Var};
+use deliver::github::{self, Log};
+use deliver::keyfile;
+use deliver::output::{self, Format};
 pub use error::{Error, exit};
-use github::Log;
-use load::Config;
-use output::Format;
-use settings::{Clock, Var};
-use token::Minted;
+use mint::token::{self, Minted};
 
 /// Reads the configuration from `env`, mints at Unix time `now` and hands the token over
 /// in an order that never leaves it unmasked or half the outputs written: Apple is asked
@@ -75,7 +66,7 @@ pub fn run(
 ) -> Result<(), Error> {
     let config = configure(env, log, stderr)?;
     let settings = &config.settings;
-    let agent = (settings.clock == Clock::Apple || settings.verify).then(apple::agent);
+    let agent = (settings.clock == Clock::Apple || settings.verify).then(apple::transport::agent);
     let (now, clock_offset) = apple_clock(settings, agent.as_ref(), now, log, stderr)?;
     let minted = mint(&config, now)?;
     // Asked before anything is delivered: when Apple cannot be asked, nothing is (exit 1);
@@ -85,7 +76,7 @@ pub fn run(
     let (verdict, minted) = ask_apple(&config, agent.as_ref(), minted, now)?;
     // An access token lives from when Apple issued it; `now` is just before that.
     let access_token = match &verdict {
-        Some(apple::Verdict::Accepted {
+        Some(apple::verify::Verdict::Accepted {
             access_token: Some(access),
             ..
         }) => Some((access.token.as_str(), now.saturating_add(access.expires_in))),
@@ -106,7 +97,7 @@ pub fn run(
         clock_offset,
         verified: verdict
             .as_ref()
-            .map(|v| matches!(v, apple::Verdict::Accepted { .. })),
+            .map(|v| matches!(v, apple::verify::Verdict::Accepted { .. })),
         access_token,
     };
     output::emit(
@@ -146,7 +137,7 @@ fn ask_apple(
     agent: Option<&ureq::Agent>,
     minted: Minted,
     now: i64,
-) -> Result<(Option<apple::Verdict>, Minted), Error> {
+) -> Result<(Option<apple::verify::Verdict>, Minted), Error> {
     let settings = &config.settings;
     let Some(agent) = agent.filter(|_| settings.verify) else {
         return Ok((None, minted));
@@ -156,7 +147,7 @@ fn ask_apple(
         let since = i64::try_from(started.elapsed().as_secs()).unwrap_or(i64::MAX);
         mint(config, now.saturating_add(since))
     };
-    match apple::verify(
+    match apple::verify::verify(
         agent,
         &settings.api_base_url,
         &settings.spec,
@@ -164,15 +155,15 @@ fn ask_apple(
         remint,
     ) {
         Ok(checked) => Ok((Some(checked.verdict), checked.minted)),
-        Err(apple::Unchecked::Unreachable(why)) => Err(Error::AppleUnreachable(why)),
-        Err(apple::Unchecked::Mint(err)) => Err(err),
+        Err(apple::verify::Unchecked::Unreachable(why)) => Err(Error::AppleUnreachable(why)),
+        Err(apple::verify::Unchecked::Mint(err)) => Err(err),
     }
 }
 
 /// The pure check, then the load step; the warnings of either are printed whatever the
 /// outcome.
 fn configure(env: &Env, log: Log, stderr: &mut dyn Write) -> Result<Config, Error> {
-    let config = config::check(env).and_then(|settings| load::load(settings, env));
+    let config = config::check::check(env).and_then(|settings| load::load(settings, env));
     let warnings = match &config {
         Ok(config) => &config.settings.warnings,
         Err(invalid) => &invalid.warnings,
@@ -301,7 +292,7 @@ fn env_lines(config: &Config, key_path: &Path) -> String {
 
 /// Apple's verdict, when it was asked: a line when it accepted, the error otherwise.
 fn conclude(
-    verdict: Option<apple::Verdict>,
+    verdict: Option<apple::verify::Verdict>,
     config: &Config,
     clock_offset: Option<i64>,
     log: Log,
@@ -309,7 +300,7 @@ fn conclude(
 ) -> Result<(), Error> {
     match verdict {
         None => Ok(()),
-        Some(apple::Verdict::Accepted {
+        Some(apple::verify::Verdict::Accepted {
             status,
             millis,
             after_401,
@@ -322,7 +313,7 @@ fn conclude(
                         "Apple answered 401 at first and accepted a freshly minted token \
                          when asked again {} s later: its 401s are sometimes spurious; the \
                          token handed over is the one it accepted",
-                        apple::RETRY_DELAY.as_secs()
+                        apple::verify::RETRY_DELAY.as_secs()
                     ),
                 );
             }
@@ -339,7 +330,7 @@ fn conclude(
             );
             Ok(())
         }
-        Some(apple::Verdict::Refused {
+        Some(apple::verify::Verdict::Refused {
             status,
             errors,
             unreadable_body,
@@ -347,7 +338,7 @@ fn conclude(
             status,
             errors,
             unreadable_body,
-            context: Box::new(apple::Context {
+            context: Box::new(apple::diagnosis::Context {
                 team_key: config.settings.spec.issuer_id.is_some(),
                 api: config.settings.spec.api,
                 clock_offset,
@@ -360,7 +351,7 @@ fn conclude(
 
 /// Apple's time for `iat`, and its offset from `local`; the local clock, with a
 /// warning, when Apple's cannot be read. Fails only when the two are more than
-/// [`apple::MAX_CLOCK_OFFSET`] apart.
+/// [`apple::clock::MAX_CLOCK_OFFSET`] apart.
 fn read_apple_clock(
     agent: &ureq::Agent,
     base: &str,
@@ -369,10 +360,10 @@ fn read_apple_clock(
     log: Log,
     stderr: &mut dyn Write,
 ) -> Result<(i64, Option<i64>), Error> {
-    match apple::server_time(agent, base, api) {
+    match apple::clock::server_time(agent, base, api) {
         Ok(apple_now) => {
             let offset = apple_now.saturating_sub(local);
-            if offset.saturating_abs() > apple::MAX_CLOCK_OFFSET {
+            if offset.saturating_abs() > apple::clock::MAX_CLOCK_OFFSET {
                 return Err(Error::WildClock(offset));
             }
             let _ = writeln!(

@@ -862,7 +862,7 @@ fn an_argument_that_is_not_an_option_is_not_echoed() {
 fn help_lists_every_variable_input_and_exit_code() {
     let assert = asc_jwt().arg("--help").assert().success().stderr("");
     let help = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
-    for var in asc_jwt::settings::SETTINGS.iter().map(|s| s.var) {
+    for var in asc_jwt::config::settings::SETTINGS.iter().map(|s| s.var) {
         assert!(help.contains(var.name()), "{}", var.name());
         if let Some(input) = var.input() {
             assert!(help.contains(&format!("[{input}]")), "{input}");

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use asc_jwt::output::{Format, field_list};
-use asc_jwt::settings::{SETTINGS, Unset, help, markdown_table};
+use asc_jwt::config::settings::{SETTINGS, Unset, help, markdown_table};
+use asc_jwt::deliver::output::{Format, field_list};
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()

@@ -290,7 +290,7 @@ fn http_date(unix: i64) -> String {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    let text = asc_jwt::time::rfc3339(unix);
+    let text = asc_jwt::mint::time::rfc3339(unix);
     let (y, m, d) = (&text[0..4], &text[5..7], &text[8..10]);
     let month = MONTHS[m.parse::<usize>().unwrap() - 1];
     let weekday = DAYS[unix.div_euclid(86_400).rem_euclid(7) as usize];

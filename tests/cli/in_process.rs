@@ -7,8 +7,8 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::rc::Rc;
 
-use asc_jwt::config::Env;
-use asc_jwt::github::Log;
+use asc_jwt::config::check::Env;
+use asc_jwt::deliver::github::Log;
 
 use crate::common::*;
 use crate::fake_apple::{Answer, FakeApple};

@@ -16,6 +16,7 @@ mod key_files;
 mod key_forms;
 #[cfg(unix)]
 mod key_safety;
+mod layout;
 mod leaks;
 mod modules;
 mod runner_commands;

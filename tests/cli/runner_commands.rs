@@ -149,7 +149,7 @@ fn in_every_channel(case: &str, make: &dyn Fn() -> assert_cmd::Command) {
 
 #[test]
 fn no_setting_reaches_the_runner_as_a_command() {
-    for setting in asc_jwt::settings::SETTINGS {
+    for setting in asc_jwt::config::settings::SETTINGS {
         for payload in PAYLOADS {
             in_every_channel(&format!("{} = {payload:?}", setting.env), &|| {
                 let mut cmd = configured();

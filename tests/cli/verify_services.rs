@@ -160,7 +160,7 @@ fn sign_in_with_apple_posts_the_secret_with_a_dummy_code_and_no_redirect_uri() {
     let expected = [
         ("client_id", WEB_CLIENT_ID),
         ("client_secret", result.token()),
-        ("code", asc_jwt::apple::DUMMY_CODE),
+        ("code", asc_jwt::apple::probes::DUMMY_CODE),
         ("grant_type", "authorization_code"),
     ];
     let expected: Vec<(String, String)> = expected
@@ -168,7 +168,7 @@ fn sign_in_with_apple_posts_the_secret_with_a_dummy_code_and_no_redirect_uri() {
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
     assert_eq!(sorted_form(post), expected);
-    assert!(!asc_jwt::apple::DUMMY_CODE.is_empty());
+    assert!(!asc_jwt::apple::probes::DUMMY_CODE.is_empty());
 }
 
 /// `apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-manager-
@@ -213,12 +213,12 @@ fn every_service_but_apns_is_in_a_probe_table() {
         .chain(FORM_PROBES.iter())
         .map(|(api, _)| *api)
         .collect();
-    for api in asc_jwt::token::Api::ALL {
-        let expected = !api.is_connect() && api != asc_jwt::token::Api::Apns;
+    for api in asc_jwt::mint::token::Api::ALL {
+        let expected = !api.is_connect() && api != asc_jwt::mint::token::Api::Apns;
         assert_eq!(listed.contains(&api.name()), expected, "{}", api.name());
-        let probe = asc_jwt::apple::probe(api).map(|p| match p {
-            asc_jwt::apple::Probe::Get(path) => ("GET", path),
-            asc_jwt::apple::Probe::Form(path) => ("POST", path),
+        let probe = asc_jwt::apple::probes::probe(api).map(|p| match p {
+            asc_jwt::apple::probes::Probe::Get(path) => ("GET", path),
+            asc_jwt::apple::probes::Probe::Form(path) => ("POST", path),
         });
         if let Some((_, path)) = GET_PROBES.iter().find(|(name, _)| *name == api.name()) {
             assert_eq!(probe, Some(("GET", *path)));

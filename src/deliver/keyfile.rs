@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::key::P256Key;
-use crate::safe_read::{self, Refusal};
-use crate::token::{Api, MAX_DURATION, TokenSpec};
+use crate::deliver::safe_read::{self, Refusal};
+use crate::mint::key::P256Key;
+use crate::mint::token::{Api, MAX_DURATION, TokenSpec};
 
 /// What to write for Apple's tools and fastlane, and where. The configuration holds it
 /// with the folder still `Option<PathBuf>` (unset: a default the load step chooses).
@@ -394,7 +394,7 @@ fn restrict_to_current_user(_: &fs::File, path: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::KeyType;
+    use crate::mint::token::KeyType;
 
     fn spec(key_type: KeyType, api: Api, duration: u64) -> TokenSpec {
         TokenSpec {

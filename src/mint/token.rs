@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::key::P256Key;
+use crate::mint::key::P256Key;
 
 /// Seconds `iat` is set in the past, so that a runner clock up to a minute ahead of
 /// Apple's still yields a token Apple accepts (a future `iat` is refused with 401).
@@ -389,7 +389,7 @@ pub fn mint(
     key: &P256Key,
     now: i64,
 ) -> Result<Minted, jsonwebtoken::errors::Error> {
-    crate::crypto::install();
+    crate::mint::crypto::install();
     let issued_at = now - BACKDATE_SECONDS;
     let expires_at = issued_at.saturating_add(i64::try_from(spec.duration).unwrap_or(i64::MAX));
     // "Any unique identifier" (the OAuth page).
@@ -445,7 +445,8 @@ mod tests {
 
     #[test]
     fn apns_tokens_have_no_exp_and_weatherkit_headers_an_id() {
-        let key = crate::key::parse(include_bytes!("../tests/fixtures/test-only-p256.p8")).unwrap();
+        let key = crate::mint::key::parse(include_bytes!("../../tests/fixtures/test-only-p256.p8"))
+            .unwrap();
         let spec = TokenSpec {
             key_id: "TESTKEY123".into(),
             api: Api::Apns,

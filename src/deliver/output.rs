@@ -10,11 +10,11 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::github;
-use crate::key::P256Key;
-use crate::keyfile::Written;
-use crate::time::rfc3339;
-use crate::token::{Minted, TokenSpec};
+use crate::deliver::github;
+use crate::deliver::keyfile::Written;
+use crate::mint::key::P256Key;
+use crate::mint::time::rfc3339;
+use crate::mint::token::{Minted, TokenSpec};
 
 /// How the token is handed over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +83,7 @@ const CONNECT: Option<&str> = Some("for `app-store-connect` and `enterprise`");
 const ISSUED: Option<&str> =
     Some("when Apple issued one (`business-manager`, `school-manager` with verify)");
 
-/// Every field, in the order [`values`] gives them and the formats write them.
+/// Every field, in the order `values` gives them and the formats write them.
 pub const FIELDS: [Field; 13] = [
     field(Some("token"), Some("ASC_TOKEN"), Some("token"), None),
     field(
@@ -279,8 +279,8 @@ pub fn summary(report: &Report<'_>) -> String {
     } = *report;
     let what = match spec.key_type {
         _ if !spec.api.is_connect() => "a",
-        crate::token::KeyType::Team => "a team key",
-        crate::token::KeyType::Individual => "an individual key",
+        crate::mint::token::KeyType::Team => "a team key",
+        crate::mint::token::KeyType::Individual => "an individual key",
     };
     let mut line = format!(
         "asc-jwt: minted {what} token for key ID {} (api {}, lifetime {} s), expires {}",
@@ -296,10 +296,10 @@ pub fn summary(report: &Report<'_>) -> String {
         );
     }
     if let Some(path) = &written.key_path {
-        line += &format!("; key file {}", crate::keyfile::shown(path));
+        line += &format!("; key file {}", crate::deliver::keyfile::shown(path));
     }
     if let Some(path) = &written.fastlane_json_path {
-        line += &format!("; fastlane JSON {}", crate::keyfile::shown(path));
+        line += &format!("; fastlane JSON {}", crate::deliver::keyfile::shown(path));
     }
     line
 }

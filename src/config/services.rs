@@ -2,10 +2,10 @@
 //! depend on the service: from the values the table's parsers read ([`Low`]) to the
 //! token's [`TokenSpec`]. Pure, like the rest of `config`, which calls it.
 
-use crate::problems::Invalid;
-use crate::settings::{Low, Var};
-use crate::token::{Api, KeyType, Lifetime, MAX_DURATION, MIN_DURATION, TokenSpec};
-use crate::values;
+use crate::config::problems::Invalid;
+use crate::config::settings::{Low, Var};
+use crate::config::values;
+use crate::mint::token::{Api, KeyType, Lifetime, MAX_DURATION, MIN_DURATION, TokenSpec};
 
 /// How a service uses a setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +268,7 @@ fn apns_limits(api: Api, low: &Low, found: &mut Invalid) {
     if low.verify {
         found.problem(Var::Verify, APNS_VERIFY);
     }
-    if low.clock == Some(crate::settings::Clock::Apple) {
+    if low.clock == Some(crate::config::settings::Clock::Apple) {
         found.problem(Var::Clock, APNS_CLOCK);
     }
 }

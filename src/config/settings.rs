@@ -6,9 +6,9 @@
 
 use serde::Deserialize;
 
-use crate::output::{Format, field_list};
-use crate::token::{Api, KeyType};
-use crate::values::{self, Choice, one_of};
+use crate::config::values::{self, Choice, one_of};
+use crate::deliver::output::{Format, field_list};
+use crate::mint::token::{Api, KeyType};
 
 /// Where a setting is listed in `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -432,9 +432,15 @@ pub fn help() -> String {
             format!("  {:<7} {}", f.name(), list.trim_start())
         })
         .collect();
-    let probes: String = crate::token::Api::ALL
+    let probes: String = crate::mint::token::Api::ALL
         .iter()
-        .map(|&api| format!("  {}: {}\n", api.name(), crate::apple::probe_words(api)))
+        .map(|&api| {
+            format!(
+                "  {}: {}\n",
+                api.name(),
+                crate::apple::probes::probe_words(api)
+            )
+        })
         .collect();
     format!(
         "{HELP_HEAD}{}\n{HELP_KEY_FILES}{}\n{HELP_APPLE}{}\n{HELP_PROBES}{probes}\n\

@@ -2,8 +2,8 @@
 //! value or the message that follows the variable's name (`is …`, `must …`), never
 //! quoting anything that could be a secret.
 
-use crate::long_lived;
-use crate::token::{MAX_DURATION, MAX_GET_ONLY_DURATION, MIN_DURATION};
+use crate::config::long_lived;
+use crate::mint::token::{MAX_DURATION, MAX_GET_ONLY_DURATION, MIN_DURATION};
 
 /// A value with a fixed set of names, read by [`one_of`].
 pub trait Choice: Sized + Copy + 'static {
@@ -91,9 +91,9 @@ const KEY_MARKS: [&str; 5] = ["2a8648ce3d", "KoZIzj", "qGSM49", "qhkjOP", "LS0tL
 
 /// The one detector of the key pasted into a free-text setting (IDs, origins, folders,
 /// paths), in any of its flattened forms once white space is removed: PEM armour; the DER
-/// in hex, base64 or base64url (each holds one of [`KEY_MARKS`]), the PEM's base64; a JWK
+/// in hex, base64 or base64url (each holds one of `KEY_MARKS`), the PEM's base64; a JWK
 /// with its private `d` member; or any run of base64 long and mixed enough to be a P-256
-/// private scalar ([`has_base64_run`]).
+/// private scalar (`has_base64_run`).
 pub fn looks_like_key(value: &str) -> bool {
     let flat: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     flat.contains("-----")
@@ -696,7 +696,7 @@ mod tests {
     #[test]
     fn a_key_folder_that_is_the_key_is_refused_and_not_quoted() {
         use base64::Engine as _;
-        let pem = include_str!("../tests/fixtures/test-only-p256.p8");
+        let pem = include_str!("../../tests/fixtures/test-only-p256.p8");
         let b64 = base64::engine::general_purpose::STANDARD.encode(pem);
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         for value in [b64.as_str(), body.as_str(), pem] {
@@ -717,7 +717,7 @@ mod tests {
     fn flattened_keys() -> Vec<(&'static str, String)> {
         use base64::Engine as _;
         use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-        let pem = include_str!("../tests/fixtures/test-only-p256.p8");
+        let pem = include_str!("../../tests/fixtures/test-only-p256.p8");
         let lines: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         let der = STANDARD.decode(lines.concat()).unwrap();
         let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();

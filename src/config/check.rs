@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use crate::key::{self, P256Key};
-use crate::keyfile::KeyFiles;
-use crate::output::{self, Format};
-pub use crate::problems::{Invalid, Problem};
-use crate::settings::{Clock, Low, Raw, SETTINGS, Var};
-use crate::token::{Api, TokenSpec};
-use crate::values;
+pub use crate::config::problems::{Invalid, Problem};
+use crate::config::settings::{Clock, Low, Raw, SETTINGS, Var};
+use crate::config::values;
+use crate::deliver::keyfile::KeyFiles;
+use crate::deliver::output::{self, Format};
+use crate::mint::key::{self, P256Key};
+use crate::mint::token::{Api, TokenSpec};
 
 /// The process environment, as read with `std::env::vars_os` (which, unlike `vars`,
 /// does not panic on a value that is not UTF-8).
@@ -98,7 +98,7 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
     let raw = read_raw(env, &mut found);
     swapped_ids(&raw, &mut found);
     let low = parse(&raw, &mut found);
-    let spec = crate::services::check(&low, &mut found);
+    let spec = crate::config::services::check(&low, &mut found);
     let github = GithubFiles {
         output: env.get_os("GITHUB_OUTPUT").map(PathBuf::from),
         env: env.get_os("GITHUB_ENV").map(PathBuf::from),
@@ -119,7 +119,7 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
     let clock = found.or(Var::Clock, low.clock, clock_default);
     let base_url = spec
         .as_ref()
-        .map(|s| crate::apple::base_url(s.api).to_owned());
+        .map(|s| crate::apple::hosts::base_url(s.api).to_owned());
     let api_base_url = low.api_base_url.clone().or(base_url);
     let key = key_source(&low, env, &mut found);
     let mismatched_file_id = mismatched_file_id(key.as_ref(), &low);
@@ -312,9 +312,9 @@ fn mismatched_file_id(key: Option<&(KeySource, Var)>, low: &Low) -> Option<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::{Api, KeyType};
+    use crate::mint::token::{Api, KeyType};
 
-    const KEY: &str = include_str!("../tests/fixtures/test-only-p256.p8");
+    const KEY: &str = include_str!("../../tests/fixtures/test-only-p256.p8");
     const ISSUER: &str = "57246542-96fe-1a63-e053-0824d011072a";
 
     /// The pure step needs no process environment: a plain list of pairs will do.

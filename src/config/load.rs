@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Env, Invalid, KeySource, Problem, Settings};
-use crate::key::{self, P256Key};
-use crate::keyfile::KeyFiles;
-use crate::settings::Var;
+use crate::config::check::{Env, Invalid, KeySource, Problem, Settings};
+use crate::config::settings::Var;
+use crate::deliver::keyfile::KeyFiles;
+use crate::mint::key::{self, P256Key};
 
 /// A complete, valid configuration: the settings, with the key read and the key
 /// folder chosen.
@@ -26,7 +26,7 @@ pub fn load(mut settings: Settings, env: &Env) -> Result<Config, Invalid> {
         settings.warnings.push(format!(
             "the key file is named for key ID `{}` but {} is `{}`: Apple answers 401 \
              when the key ID does not belong to the key",
-            crate::values::shown(id_in_name).trim_matches('`'),
+            crate::config::values::shown(id_in_name).trim_matches('`'),
             Var::KeyId,
             settings.spec.key_id,
         ));
@@ -61,18 +61,19 @@ impl KeySource {
         };
         // Whether it is the key is asked only once the path cannot be read, so an odd
         // but real path still works; the answer decides whether to quote it.
-        let bytes = crate::safe_read::read(path).map_err(|err| match looks_like_key(path) {
-            true => problem(
-                "looks like the key itself rather than a path: put the key in \
+        let bytes =
+            crate::deliver::safe_read::read(path).map_err(|err| match looks_like_key(path) {
+                true => problem(
+                    "looks like the key itself rather than a path: put the key in \
                  ASC_PRIVATE_KEY (input private-key) instead"
-                    .into(),
-            ),
-            false => problem(format!(
-                "{}, which cannot be read ({}): expected the path of the `.p8` file",
-                shown(path),
-                io_reason(&err)
-            )),
-        })?;
+                        .into(),
+                ),
+                false => problem(format!(
+                    "{}, which cannot be read ({}): expected the path of the `.p8` file",
+                    shown(path),
+                    io_reason(&err)
+                )),
+            })?;
         key::parse(&bytes).map_err(|err| problem(format!("{}, whose content {err}", shown(path))))
     }
 }
@@ -95,7 +96,7 @@ fn shown(path: &Path) -> String {
 
 fn io_reason(err: &std::io::Error) -> String {
     match err.kind() {
-        _ if crate::safe_read::Refusal::of(err).is_some() => err.to_string(),
+        _ if crate::deliver::safe_read::Refusal::of(err).is_some() => err.to_string(),
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::IsADirectory => "it is a directory".into(),
@@ -104,12 +105,12 @@ fn io_reason(err: &std::io::Error) -> String {
 }
 
 /// A value that is more likely the key than a path: a key in any accepted form, any of
-/// the flattened forms [`crate::values::looks_like_key`] finds, several lines, or one
+/// the flattened forms [`crate::config::values::looks_like_key`] finds, several lines, or one
 /// long run with no file extension and no space (base64, perhaps cut short). Such a value
 /// is never quoted back.
 fn looks_like_key(path: &Path) -> bool {
     let text = path.to_string_lossy();
-    crate::values::looks_like_key(&text)
+    crate::config::values::looks_like_key(&text)
         || text.contains('\n')
         || (text.chars().count() >= 32 && !text.contains(['.', ' ']))
         || key::parse(text.as_bytes()).is_ok()

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::settings::Var;
+use crate::config::settings::Var;
 
 /// One thing wrong with the configuration. The message never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]

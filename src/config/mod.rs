@@ -1,0 +1,15 @@
+//! Configuration: the environment read into [`check::Settings`], purely, every problem
+//! found at once ([`problems`]), then the key and folders loaded ([`load`]).
+//!
+//! [`settings`] is the table of every `ASC_*` variable (its input, default, help line and
+//! parser), [`values`] the checks of one value, [`services`] what each Apple service
+//! requires, allows or refuses, and [`long_lived`] the resources whose App Store Connect
+//! tokens may live past 20 minutes.
+
+pub mod check;
+pub mod load;
+pub mod long_lived;
+pub mod problems;
+pub mod services;
+pub mod settings;
+pub mod values;
