@@ -475,8 +475,8 @@ asc-jwt: mint an App Store Connect API token, or another Apple service's ES256 J
 environment variables
 
 Usage: asc-jwt            print a token, configured by the variables below
-       asc-jwt explain    say whether Apple would accept a token read from standard input
-                          (or ASC_TOKEN), minted by any tool, and why not (see below)
+       asc-jwt explain    say whether Apple would accept a token from standard input or
+                          ASC_TOKEN, minted by any tool, and why not (see below)
        asc-jwt --help     print this help
        asc-jwt --version  print the version
 
@@ -510,10 +510,10 @@ Output formats (`github` writes its outputs to $GITHUB_OUTPUT and only masks to 
 const HELP_EXPLAIN: &str = "\
 asc-jwt explain: one token, from standard input or ASC_TOKEN (at most 64 KiB), checked
 against the rules of the Apple service it is for (found from `aud`, `bid`, the forms of
-`iss` and `sub` and the header; ASC_API names it instead), one line per check with Apple's
-page: algorithm and signature encoding (64 bytes r||s, not DER), `kid`, `typ`, the claims,
-`iss`/`sub` forms, `aud`, the lifetime, `iat`/`exp` against this machine's clock (Apple's
-with ASC_CLOCK=apple), scope and origin entries. With ASC_PRIVATE_KEY(_PATH) or
+`iss` and `sub` and the header; ASC_API names it instead), one line per check with
+Apple's page: algorithm and signature encoding (64 bytes r||s, not DER), `kid`, `typ`,
+the claims, `iss`/`sub` forms, `aud`, the lifetime, `iat`/`exp` on this machine's clock
+(Apple's with ASC_CLOCK=apple), scope and origin entries. With ASC_PRIVATE_KEY(_PATH) or
 ASC_PUBLIC_KEY the signature is verified; with ASC_VERIFY=true Apple is asked too.
 ASC_FORMAT is `text` or `json` (one object: service, checks with pass/fail/note and
 reason). The token's header and claims are printed (they hold no secret); the token and

@@ -125,11 +125,7 @@ pub fn verdict(
             let reason = format!("Apple accepted the token (HTTP {status} in {millis} ms)");
             Check::new("apple", Outcome::Pass, reason, page)
         }
-        Verdict::Refused {
-            status,
-            errors,
-            unreadable_body,
-        } => {
+        refused => {
             let context = Context {
                 team_key: id.api.is_connect() && id.key_type == KeyType::Team,
                 api: id.api,
@@ -137,13 +133,28 @@ pub fn verdict(
                 mismatched_file_id,
                 key_id: spec.key_id.clone(),
             };
-            let words = diagnosis::explain(status, &errors, unreadable_body, &context);
-            let outcome = match diagnosis::not_judged(status) {
-                true => Outcome::Note,
-                false => Outcome::Fail,
-            };
-            Check::new("apple", outcome, words, page)
+            refusal(refused, &context)
         }
     };
     (check, false)
+}
+
+/// Apple's refusal, with the diagnosis a minted token's gets; a 429 or 5xx, which judges
+/// nothing, is a note.
+fn refusal(verdict: Verdict, context: &Context) -> Check {
+    let page = context.api.token_page();
+    let Verdict::Refused {
+        status,
+        errors,
+        unreadable_body,
+    } = verdict
+    else {
+        return Check::new("apple", Outcome::Pass, "Apple accepted the token", page);
+    };
+    let words = diagnosis::explain(status, &errors, unreadable_body, context);
+    let outcome = match diagnosis::not_judged(status) {
+        true => Outcome::Note,
+        false => Outcome::Fail,
+    };
+    Check::new("apple", outcome, words, page)
 }

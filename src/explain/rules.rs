@@ -94,7 +94,7 @@ fn header(token: &Decoded, api: Api) -> Vec<Check> {
     let listed = ["alg", "kid", "typ"];
     let others: Vec<String> = header
         .keys()
-        .filter(|k| !listed.contains(&k.as_str()) && !(api.has_header_id() && *k == "id"))
+        .filter(|k| !(listed.contains(&k.as_str()) || (api.has_header_id() && *k == "id")))
         .map(|k| format!("`{}`", values::shown(k).trim_matches('`')))
         .collect();
     if !others.is_empty() {
