@@ -65,10 +65,11 @@ fn score(api: Api, token: &Decoded) -> i32 {
     let claims = &token.claims;
     let key_type = key_type(api, claims);
     let aud = claims.get("aud").and_then(Value::as_str);
+    // A missing or foreign `aud` is scored with the other claims below.
     let mut score = match (aud, api.audience()) {
         (Some(aud), Some(expected)) if aud == expected => 10,
-        (None, None) => 0,
-        _ => -10,
+        (Some(_), Some(_)) => -1,
+        _ => 0,
     };
     let (required, optional) = api.claim_names(key_type);
     score -= 2 * required
@@ -95,7 +96,7 @@ fn score(api: Api, token: &Decoded) -> i32 {
     score += match (token.header.contains_key("id"), api.has_header_id()) {
         (true, true) => 3,
         (false, false) => 0,
-        _ => -3,
+        _ => -1,
     };
     score
 }

@@ -329,7 +329,7 @@ pub fn service(api: &str) -> assert_cmd::Command {
 /// PyJWT is required), else `python3` from PATH if it can import `jwt`. A plain
 /// `cargo test` on a fresh clone (and CI's test matrix) has neither, and skips PyJWT's
 /// reading with a note; openssl still checks every signature there.
-fn pyjwt_python() -> Option<PathBuf> {
+pub fn pyjwt_python() -> Option<PathBuf> {
     static PYTHON: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     PYTHON
         .get_or_init(|| {
