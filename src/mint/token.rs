@@ -535,6 +535,61 @@ mod tests {
         (decode(), decode())
     }
 
+    /// `claim_names`, which `explain` checks foreign tokens by, is what `mint` writes:
+    /// the required claims with the optional settings unset, all of them with them set.
+    #[test]
+    fn claim_names_are_the_claims_mint_writes() {
+        let key = crate::mint::key::parse(include_bytes!("../../tests/fixtures/test-only-p256.p8"))
+            .unwrap();
+        let id = |s: &str| Some(s.to_owned());
+        let sorted = |list: Vec<&str>| -> Vec<String> {
+            let mut list: Vec<String> = list.into_iter().map(str::to_owned).collect();
+            list.sort();
+            list
+        };
+        let names = |spec: &TokenSpec| -> Vec<String> {
+            let (_, claims) = parts(&mint(spec, &key, 1_800_000_000).unwrap().token);
+            sorted(
+                claims
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(String::as_str)
+                    .collect(),
+            )
+        };
+        for api in Api::ALL {
+            for key_type in [KeyType::Team, KeyType::Individual] {
+                let bare = TokenSpec {
+                    key_id: "TESTKEY123".into(),
+                    api,
+                    key_type,
+                    duration: 1200,
+                    issuer_id: (api.issuer(key_type) == Some(Id::IssuerId))
+                        .then(|| "57246542-96fe-1a63-e053-0824d011072a".into()),
+                    team_id: id("TEAM123456"),
+                    bundle_id: id("com.example.app"),
+                    client_id: id("com.example.web"),
+                    service_id: id("com.example.weather"),
+                    ..TokenSpec::default()
+                };
+                let full = TokenSpec {
+                    scope: Some(vec!["server_api".into()]),
+                    origin: Some(vec!["https://example.com".into()]),
+                    ..bare.clone()
+                };
+                let (required, optional) = api.claim_names(key_type);
+                assert_eq!(
+                    names(&bare),
+                    sorted(required.clone()),
+                    "{api:?} {key_type:?}"
+                );
+                let all = [required, optional].concat();
+                assert_eq!(names(&full), sorted(all), "{api:?} {key_type:?}");
+            }
+        }
+    }
+
     #[test]
     fn random_uuids_are_version_4_and_differ() {
         let (a, b) = (random_uuid().unwrap(), random_uuid().unwrap());
