@@ -95,7 +95,7 @@ fn header(token: &Decoded, api: Api) -> Vec<Check> {
     let others: Vec<String> = header
         .keys()
         .filter(|k| !(listed.contains(&k.as_str()) || (api.has_header_id() && *k == "id")))
-        .map(|k| format!("`{}`", values::shown(k).trim_matches('`')))
+        .map(|k| values::shown(k))
         .collect();
     if !others.is_empty() {
         checks.push(Check::new(
@@ -205,7 +205,7 @@ fn claim_set(claims: &Map<String, Value>, id: &Identified) -> Vec<Check> {
         if required.contains(&claim) || optional.contains(&claim) {
             continue;
         }
-        let name = format!("`{}`", values::shown(claim).trim_matches('`'));
+        let name = values::shown(claim);
         let check = match claim {
             "iss" if id.key_type == KeyType::Individual => Check::new(
                 "iss",

@@ -5,7 +5,7 @@
 //! exit 2; nothing printed holds the token, its signature or the key.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -112,22 +112,16 @@ fn valid(api: &str, now: i64) -> (Value, Value) {
     }
 }
 
-const APIS: [&str; 10] = [
-    "app-store-connect",
-    "enterprise",
-    "app-store-server",
-    "sign-in-with-apple",
-    "business-manager",
-    "school-manager",
-    "apns",
-    "music",
-    "weatherkit",
-    "maps",
-];
+/// Every service, by its `ASC_API` name.
+fn apis() -> impl Iterator<Item = &'static str> {
+    asc_jwt::mint::token::Api::ALL
+        .into_iter()
+        .map(|api| api.name())
+}
 
-/// PyJWT's token of `header` and `claims`, signed with the key at `key`; `None` when
-/// PyJWT is not installed (`pyjwt_python` says so).
-fn pyjwt_signed(header: &Value, claims: &Value, key: PathBuf) -> Option<String> {
+/// PyJWT's token of `header` and `claims`, signed with the test key; `None` when PyJWT
+/// is not installed (`pyjwt_python` says so).
+fn pyjwt(header: &Value, claims: &Value) -> Option<String> {
     const PROGRAM: &str = r#"
 import json, sys
 import jwt
@@ -138,30 +132,16 @@ print(jwt.encode(claims, open(sys.argv[1]).read(), algorithm="ES256", headers=he
 "#;
     let python = pyjwt_python()?;
     Some(run_with_stdin(
-        Command::new(python).arg("-c").arg(PROGRAM).arg(key),
+        Command::new(python)
+            .arg("-c")
+            .arg(PROGRAM)
+            .arg(fixture("test-only-p256.p8")),
         &json!([header, claims]).to_string(),
     ))
 }
 
-fn pyjwt(header: &Value, claims: &Value) -> Option<String> {
-    pyjwt_signed(header, claims, fixture("test-only-p256.p8"))
-}
-
 fn run_with_stdin(cmd: &mut Command, input: &str) -> String {
-    use std::io::Write as _;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = piped(cmd, input);
     assert!(
         output.status.success(),
         "{}",
@@ -232,7 +212,7 @@ fn forged(header: &Value, claims: &Value, signature: &[u8]) -> String {
 #[test]
 fn every_service_pyjwt_signs_explains_as_valid_and_found() {
     let key = key_pem();
-    for api in APIS {
+    for api in apis() {
         let (header, claims) = valid(api, now());
         let Some(token) = pyjwt(&header, &claims) else {
             return;
@@ -252,7 +232,7 @@ fn every_token_asc_jwt_mints_explains_as_valid() {
     let mut enterprise = configured();
     enterprise.env("ASC_API", "enterprise");
     mints.push(("enterprise", enterprise));
-    for api in APIS.into_iter().skip(2) {
+    for api in apis().skip(2) {
         mints.push((api, service(api)));
     }
     let mut individual = asc_jwt();
