@@ -30,7 +30,9 @@ pub fn apple_clock(
         Ok(apple) if apple.saturating_sub(local).abs() <= clock::MAX_CLOCK_OFFSET => {
             let offset = apple.saturating_sub(local);
             let reason = format!(
-                "Apple's clock is {offset} s ahead of this machine's; the times are judged on Apple's"
+                "Apple's clock is {} s {} this machine's; the times are judged on Apple's",
+                offset.abs(),
+                if offset >= 0 { "ahead of" } else { "behind" }
             );
             checks.push(Check::new("clock", Outcome::Pass, reason, page));
             return (apple, "Apple's clock", Some(offset));
