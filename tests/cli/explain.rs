@@ -822,6 +822,9 @@ fn nothing_printed_holds_the_token_its_signature_or_the_key() {
                 ("GITHUB_ACTIONS", "true"),
             ];
             let out = explain_input(token.as_bytes(), &env);
+            // It did explain: the report is there, with the header and claims.
+            assert!([0, 3].contains(&out.code), "{}", out.stderr);
+            assert!(out.stdout.contains("\"kid\":"), "{}", out.stdout);
             assert_no_leak("explain stdout", &out.stdout, &runs, &[]);
             assert_no_leak("explain stderr", &out.stderr, &runs, &[]);
             assert!(!out.stdout.contains(signature));
