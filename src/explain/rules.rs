@@ -18,7 +18,9 @@ pub fn quoted(value: Option<&Value>) -> String {
     match value {
         None => "missing".into(),
         // The claims line prints them in full: no secret, only kept to one short line.
-        Some(Value::String(s)) if s.len() <= 80 && s.chars().all(|c| c.is_ascii_graphic()) => {
+        Some(Value::String(s))
+            if s.len() <= 80 && s.chars().all(|c| c.is_ascii_graphic() || c == ' ') =>
+        {
             format!("`{s}`")
         }
         Some(Value::String(s)) => format!("a string of {} characters", s.chars().count()),
@@ -378,7 +380,7 @@ fn lifetime(
             long_lived::names(),
             match scope(claims) {
                 None => ", and this token has no scope".to_owned(),
-                Some(_) => ", which this scope is not".to_owned(),
+                Some(entries) => short_lived(&entries),
             }
         )),
         s => Some(format!(
@@ -391,6 +393,20 @@ fn lifetime(
         format!("`exp - iat` {seconds} s, at most {max}"),
         page,
     ))
+}
+
+/// Which entries of a scope keep its token to 20 minutes, in words.
+fn short_lived(entries: &[String]) -> String {
+    let short: Vec<String> = entries
+        .iter()
+        .filter(|e| long_lived::resource_of(e).is_none())
+        .take(3)
+        .map(|e| quoted(Some(&Value::from(e.as_str()))))
+        .collect();
+    match short.is_empty() {
+        true => ", which an empty scope is not".to_owned(),
+        false => format!(", which this scope is not: {} is not", short.join(", ")),
+    }
 }
 
 /// App Store Connect's scope claim as a list, when it is an array of strings.

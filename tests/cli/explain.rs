@@ -340,7 +340,7 @@ fn broken_rules() -> Vec<Broken> {
                 c["exp"] = json!(c["iat"].as_i64().unwrap() + 3600)
             },
             &["lifetime"],
-            "which this scope is not",
+            "which this scope is not: `GET /v1/apps` is not",
         ),
         case(
             "scope entry in lower case",
