@@ -202,6 +202,12 @@ impl Api {
         matches!(self, Api::BusinessManager | Api::SchoolManager)
     }
 
+    /// Whether [`Api::lifetime`]'s maximum is Apple's own: WeatherKit's and Maps' pages
+    /// state none, and their six months are this tool's bound.
+    pub fn limit_documented(self) -> bool {
+        !matches!(self, Api::WeatherKit | Api::Maps)
+    }
+
     /// Who `iss` names for a key of `key_type`, if the token has an `iss`.
     pub fn issuer(self, key_type: KeyType) -> Option<Id> {
         match self {

@@ -603,6 +603,15 @@ fn another_algorithm_and_signature_length_are_named() {
 }
 
 #[test]
+fn a_lifetime_apple_states_no_limit_for_is_a_note() {
+    let (header, mut claims) = valid("weatherkit", now());
+    claims["exp"] = json!(now() + 400 * 86_400);
+    let (code, report) = json_report(&forged(&header, &claims, &[1u8; 64]), &[]);
+    assert_eq!((code, failed(&report)), (0, vec![]), "{report}");
+    assert!(reason(&report, "lifetime", "note").contains("Apple's page states none"));
+}
+
+#[test]
 fn a_foreign_claim_is_a_note_and_no_refusal() {
     let (header, mut claims) = valid("app-store-connect", now());
     claims["nbf"] = claims["iat"].clone();
