@@ -388,11 +388,17 @@ fn lifetime(
         )),
     };
     let ok = format!("`exp - iat` {seconds} s, at most {max}");
-    let check = Check::judged("lifetime", problem, ok, page);
-    Some(match api.limit_documented() {
+    Some(undocumented(
+        api,
+        Check::judged("lifetime", problem, ok, page),
+    ))
+}
+
+/// A lifetime over a bound Apple does not state is worth a note, not a refusal.
+fn undocumented(api: Api, check: Check) -> Check {
+    match api.limit_documented() || check.result != Outcome::Fail {
         true => check,
-        // Apple states no limit: this tool's bound is worth a note, not a refusal.
-        false if check.result == Outcome::Fail => Check {
+        false => Check {
             result: Outcome::Note,
             reason: format!(
                 "{}, this tool's bound: Apple's page states none",
@@ -400,8 +406,7 @@ fn lifetime(
             ),
             ..check
         },
-        false => check,
-    })
+    }
 }
 
 /// Which entries of a scope keep its token to 20 minutes, in words.
