@@ -549,6 +549,23 @@ fn each_rule_broken_alone_in_a_pyjwt_token_fails_the_check_that_names_it() {
     }
 }
 
+/// The same rules on hand-made tokens (no signature to verify), so that a runner
+/// without PyJWT checks them too.
+#[test]
+fn each_rule_broken_alone_in_a_hand_made_token_fails_the_check_that_names_it() {
+    for case in broken_rules() {
+        let (mut header, mut claims) = valid(case.api, now());
+        (case.change)(&mut header, &mut claims, now());
+        assert_names(&case, &forged(&header, &claims, &[1u8; 64]));
+    }
+    for api in apis() {
+        let (header, claims) = valid(api, now());
+        let (code, report) = json_report(&forged(&header, &claims, &[1u8; 64]), &[]);
+        assert_eq!((code, failed(&report)), (0, vec![]), "{api}: {report}");
+        assert_eq!(report["service"], api, "{api}: {report}");
+    }
+}
+
 #[test]
 fn jose_tokens_are_explained_alike() {
     let (header, claims) = valid("app-store-connect", now());
