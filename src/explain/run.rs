@@ -139,6 +139,13 @@ fn checks(
         (Some(agent), Clock::Apple) => ask::apple_clock(agent, &base, id.api, local, &mut checks),
         _ => (local, "this machine's clock", None),
     };
+    if settings.token.is_some() {
+        // The dotenv output names the token ASC_TOKEN too: an `export $(asc-jwt)` earlier
+        // in the shell would otherwise silently win over what was piped in.
+        let reason = "read from ASC_TOKEN; standard input was not read (unset ASC_TOKEN to \
+                      explain what is piped in)";
+        checks.push(Check::new("input", Outcome::Note, reason, "asc-jwt --help"));
+    }
     if token.bearer {
         let reason = "the input starts with `Bearer `, as the Authorization header sends it; \
                       the token after it is explained";

@@ -742,6 +742,11 @@ fn the_token_is_read_from_asc_token_and_never_from_the_command_line() {
     let token = texts(&configured().output().unwrap()).0.trim().to_owned();
     let out = explain_input(b"", &[("ASC_TOKEN", &token)]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("note  input: read from ASC_TOKEN"),
+        "{}",
+        out.stdout
+    );
     let output = asc_jwt().args(["explain", &token]).output().unwrap();
     let (stdout, stderr) = texts(&output);
     assert_eq!((output.status.code(), stdout.as_str()), (Some(2), ""));
