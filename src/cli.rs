@@ -1,20 +1,32 @@
-//! The command line: `--help` and `--version`, and a refusal of anything else, since
-//! asc-jwt is configured by `ASC_*` environment variables only. An edge of the program,
-//! so `anyhow` words its one I/O failure.
+//! The command line: `--help`, `--version` and `explain` (its one subcommand, which
+//! takes no argument: the token comes from standard input or `ASC_TOKEN`), and a refusal
+//! of anything else, since asc-jwt is configured by `ASC_*` environment variables only.
+//! An edge of the program, so `anyhow` words its one I/O failure.
 
-use std::ffi::OsStr;
+use std::ffi::OsString;
 use std::io::Write;
 
 use anyhow::Context as _;
 
+use crate::config::check::Env;
 use crate::config::settings;
 use crate::deliver::github;
 use crate::exit;
 
-/// Answers the first argument `arg` on `stdout`/`stderr` and returns the exit code.
-pub fn answer(arg: &OsStr, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+/// Answers the arguments `args` (at least one) on `stdout`/`stderr` and returns the exit
+/// code.
+pub fn answer(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let Some((arg, rest)) = args.split_first() else {
+        return exit::USAGE;
+    };
     // An argument that is not UTF-8 is refused like any unknown one, never read lossily.
     match arg.to_str() {
+        // Never quoted back: the argument may well be the token.
+        Some("explain") if !rest.is_empty() => {
+            let _ = writeln!(stderr, "error: {EXPLAIN_ARGUMENTS}");
+            exit::USAGE
+        }
+        Some("explain") => explain(stdout, stderr),
         Some("-h" | "--help") => print(stdout, stderr, &settings::help()),
         Some("-V" | "--version") => print(
             stdout,
@@ -34,6 +46,18 @@ pub fn answer(arg: &OsStr, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8
             exit::USAGE
         }
     }
+}
+
+const EXPLAIN_ARGUMENTS: &str = "`asc-jwt explain` takes no argument: a token on the command \
+                                 line is visible to every process on this machine; pipe it in \
+                                 (`pbpaste | asc-jwt explain`) or set ASC_TOKEN";
+
+/// `asc-jwt explain` on this process's environment, standard input and clock.
+fn explain(stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
+    let env = Env::new(std::env::vars_os());
+    let now = crate::mint::time::unix_now();
+    let mut stdin = std::io::stdin().lock();
+    crate::explain::run::explain(&env, &mut stdin, now, stdout, stderr)
 }
 
 fn print(out: &mut dyn Write, stderr: &mut dyn Write, text: &str) -> u8 {

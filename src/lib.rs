@@ -33,6 +33,7 @@ pub mod cli;
 pub mod config;
 pub mod deliver;
 pub mod error;
+pub mod explain;
 pub mod mint;
 
 use std::fs::File;

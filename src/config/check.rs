@@ -121,7 +121,7 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
         .as_ref()
         .map(|s| crate::apple::hosts::base_url(s.api).to_owned());
     let api_base_url = low.api_base_url.clone().or(base_url);
-    let key = key_source(&low, env, &mut found);
+    let key = key_source(&low, env, true, &mut found);
     let mismatched_file_id = mismatched_file_id(key.as_ref(), &low);
     found.problems.sort_by_key(|p| p.var as usize);
     match (spec, key, format, clock, api_base_url) {
@@ -181,7 +181,7 @@ const ADD_TO_PATH_OUTSIDE: &str = "is `true`, but GITHUB_PATH is not set: it onl
 /// field and rejects nothing (every field is an optional string), because a typed field
 /// would stop envy at its first bad value and name the serde field, where every problem
 /// should be reported, each naming the variable and the action input.
-fn read_raw(env: &Env, found: &mut Invalid) -> Raw {
+pub(crate) fn read_raw(env: &Env, found: &mut Invalid) -> Raw {
     let mut pairs = Vec::new();
     for setting in SETTINGS {
         match env.get_os(setting.env).map(|v| v.to_str()) {
@@ -221,7 +221,7 @@ const SWAPPED: &str = "and ASC_ISSUER_ID (input issuer-id) look swapped: the key
 const NOT_UTF8: &str = "is not valid UTF-8 text: expected plain text";
 
 /// Runs each setting's parser on its value.
-fn parse(raw: &Raw, found: &mut Invalid) -> Low {
+pub(crate) fn parse(raw: &Raw, found: &mut Invalid) -> Low {
     let mut low = Low::default();
     for setting in SETTINGS {
         if found.failed(setting.var) {
@@ -244,13 +244,18 @@ fn wanted_files(low: &Low, env: &Env) -> Option<KeyFiles<Option<PathBuf>>> {
     })
 }
 
-/// Exactly one of the two key variables; a key given as text is parsed here, a path is
-/// left for `load` to read.
-fn key_source(low: &Low, env: &Env, found: &mut Invalid) -> Option<(KeySource, Var)> {
+/// Exactly one of the two key variables (at most one, unless `required`); a key given as
+/// text is parsed here, a path is left for `load` to read.
+pub(crate) fn key_source(
+    low: &Low,
+    env: &Env,
+    required: bool,
+    found: &mut Invalid,
+) -> Option<(KeySource, Var)> {
     let unreadable = found.failed(Var::PrivateKey) || found.failed(Var::PrivateKeyPath);
     match (&low.private_key, &low.private_key_path) {
         (Some(_), Some(_)) => found.problem(Var::PrivateKey, BOTH_KEYS),
-        (None, None) if !unreadable => found.problem(Var::PrivateKey, NO_KEY),
+        (None, None) if required && !unreadable => found.problem(Var::PrivateKey, NO_KEY),
         (None, None) => {}
         (Some(text), None) => {
             let key = key::parse(text.as_bytes()).map_err(|err| match looks_like_path(text) {
@@ -301,12 +306,17 @@ fn mismatched_file_id(key: Option<&(KeySource, Var)>, low: &Low) -> Option<Strin
         return None;
     };
     let key_id = low.key_id.as_deref()?;
-    let name = path.file_name()?.to_str()?;
-    let id_in_name = name.strip_prefix("AuthKey_")?.strip_suffix(".p8")?;
+    let id_in_name = id_in_file_name(path)?;
     if id_in_name.eq_ignore_ascii_case(key_id) {
         return None;
     }
     Some(id_in_name.to_owned())
+}
+
+/// The key ID in a key file's name, `AuthKey_<ID>.p8`, as Apple names it.
+pub fn id_in_file_name(path: &std::path::Path) -> Option<&str> {
+    let name = path.file_name()?.to_str()?;
+    name.strip_prefix("AuthKey_")?.strip_suffix(".p8")
 }
 
 #[cfg(test)]

@@ -50,7 +50,8 @@ pub fn load(mut settings: Settings, env: &Env) -> Result<Config, Invalid> {
 }
 
 impl KeySource {
-    fn load(&self) -> Result<P256Key, Problem> {
+    /// The key: parsed already, or read from its file now.
+    pub fn load(&self) -> Result<P256Key, Problem> {
         let path = match self {
             KeySource::Parsed(key) => return Ok(key.clone()),
             KeySource::File(path) => path,

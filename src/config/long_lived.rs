@@ -98,6 +98,19 @@ pub fn resource_of(entry: &str) -> Option<&'static Resource> {
     })
 }
 
+/// The longest `exp - iat` App Store Connect accepts for a token with `scope`: six months
+/// when it has entries and every one is a GET of one of [`RESOURCES`], else 20 minutes.
+pub fn max_lifetime(scope: Option<&[String]>) -> u64 {
+    match scope {
+        Some(entries)
+            if !entries.is_empty() && entries.iter().all(|e| resource_of(e).is_some()) =>
+        {
+            crate::mint::token::MAX_GET_ONLY_DURATION
+        }
+        _ => crate::mint::token::MAX_DURATION,
+    }
+}
+
 /// Whether `segments` (after `/v1/`) is `pattern`, `{id}` matching any segment.
 fn same_path(pattern: &str, segments: &[&str]) -> bool {
     let wanted: Vec<&str> = pattern.trim_start_matches("/v1/").split('/').collect();

@@ -7,6 +7,7 @@
 //! tokens may live past 20 minutes.
 
 pub mod check;
+pub mod explaining;
 pub mod load;
 pub mod long_lived;
 pub mod problems;

@@ -126,7 +126,7 @@ fn required(api: Api, var: Var) -> String {
 }
 
 /// The prefix of a Business or School Manager client ID.
-fn manager_prefix(api: Api) -> &'static str {
+pub fn manager_prefix(api: Api) -> &'static str {
     match api {
         Api::SchoolManager => "SCHOOLAPI.",
         _ => "BUSINESSAPI.",
@@ -478,7 +478,11 @@ fn client_id(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<String>>
 /// What follows `TEAMID.` at the start of `value`, in any case (the Team ID setting is
 /// upper-cased, a copied prefix may not be).
 fn without_team_id<'a>(value: &'a str, low: &Low) -> Option<&'a str> {
-    let team = low.team_id.as_deref()?;
+    after_team_id(value, low.team_id.as_deref()?)
+}
+
+/// What follows `team.` at the start of `value`, in any case.
+pub fn after_team_id<'a>(value: &'a str, team: &str) -> Option<&'a str> {
     let head = value.get(..team.len())?;
     head.eq_ignore_ascii_case(team)
         .then(|| value[team.len()..].strip_prefix('.'))
@@ -501,7 +505,8 @@ fn service_id(api: Api, low: &Low, found: &mut Invalid) {
     }
 }
 
-fn manager_client_id(api: Api, value: &str) -> Result<String, String> {
+/// A Business or School Manager client ID: `api`'s prefix, then a UUID.
+pub fn manager_client_id(api: Api, value: &str) -> Result<String, String> {
     let prefix = manager_prefix(api);
     let (other, product, other_api) = match api {
         Api::SchoolManager => ("BUSINESSAPI.", "Apple Business Manager", "business-manager"),
@@ -549,15 +554,24 @@ fn maps_origin(api: Api, low: &Low, scope: Option<&Option<Vec<String>>>, found: 
     let Some(Some(scope)) = scope.filter(|_| api == Api::Maps) else {
         return;
     };
-    let web: Vec<&String> = scope.iter().filter(|s| *s != "server_api").collect();
-    if !web.is_empty() && low.origin.is_none() && !found.failed(Var::Origin) {
+    if let Some(web) = web_scope(scope)
+        && low.origin.is_none()
+        && !found.failed(Var::Origin)
+    {
         found.problem(
             Var::Origin,
             format!(
-                "is not set, but the scope `{}` needs the web origins allowed to use the \
-                 token, e.g. `https://example.com`",
-                web[0]
+                "is not set, but the scope `{web}` needs the web origins allowed to use the \
+                 token, e.g. `https://example.com`"
             ),
         );
     }
+}
+
+/// The first of a Maps token's scopes that needs an origin (any but `server_api`).
+pub fn web_scope(scope: &[String]) -> Option<&str> {
+    scope
+        .iter()
+        .map(String::as_str)
+        .find(|s| *s != "server_api")
 }

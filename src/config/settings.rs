@@ -16,6 +16,7 @@ pub enum Section {
     Token,
     KeyFiles,
     Apple,
+    Explain,
 }
 
 /// What applies when a setting is unset.
@@ -79,6 +80,8 @@ pub struct Low {
     pub clock: Option<Clock>,
     pub verify: bool,
     pub api_base_url: Option<String>,
+    pub token: Option<String>,
+    pub public_key: Option<String>,
 }
 
 /// Whose clock the token's times are counted on.
@@ -324,6 +327,21 @@ settings! {
                Apple's API host; anything else is refused",
         parse: |v, low| set(&mut low.api_base_url, values::test_base_url(v).map(Some)),
     }
+    Token token {
+        env: "ASC_TOKEN", input: None, section: Section::Explain,
+        unset: Unset::Default("standard input"),
+        help: "`asc-jwt explain`: the token to explain, instead of standard input (never an \
+               argument: every process on the machine can read a command line)",
+        parse: |v, low| set(&mut low.token, Ok(Some(v.to_owned()))),
+    }
+    PublicKey public_key {
+        env: "ASC_PUBLIC_KEY", input: None, section: Section::Explain,
+        unset: Unset::Nothing,
+        help: "`asc-jwt explain`: the P-256 public key (`-----BEGIN PUBLIC KEY-----`, or its \
+               base64) to verify the token's signature with, when the private key is not at \
+               hand",
+        parse: |v, low| set(&mut low.public_key, Ok(Some(v.to_owned()))),
+    }
 }
 
 /// Stores a parsed value in its field of [`Low`].
@@ -444,10 +462,11 @@ pub fn help() -> String {
         .collect();
     format!(
         "{HELP_HEAD}{}\n{HELP_KEY_FILES}{}\n{HELP_APPLE}{}\n{HELP_PROBES}{probes}\n\
-         {HELP_FORMATS}{formats}{HELP_TAIL}",
+         {HELP_FORMATS}{formats}\n{HELP_EXPLAIN}{}{HELP_TAIL}",
         section(Section::Token),
         section(Section::KeyFiles),
         section(Section::Apple),
+        section(Section::Explain),
     )
 }
 
@@ -456,6 +475,8 @@ asc-jwt: mint an App Store Connect API token, or another Apple service's ES256 J
 environment variables
 
 Usage: asc-jwt            print a token, configured by the variables below
+       asc-jwt explain    say whether Apple would accept a token from standard input or
+                          ASC_TOKEN, minted by any tool, and why not (see below)
        asc-jwt --help     print this help
        asc-jwt --version  print the version
 
@@ -484,6 +505,20 @@ written instead, since Apple refuses it outside its scope:
 const HELP_FORMATS: &str = "\
 Output formats (`github` writes its outputs to $GITHUB_OUTPUT and only masks to stdout):
   text    the token alone on stdout
+";
+
+const HELP_EXPLAIN: &str = "\
+asc-jwt explain: one token, from standard input or ASC_TOKEN (at most 64 KiB), checked
+against the rules of the Apple service it is for (found from `aud`, `bid`, the forms of
+`iss` and `sub` and the header; ASC_API names it instead), one line per check with
+Apple's page: algorithm and signature encoding (64 bytes r||s, not DER), `kid`, `typ`,
+the claims, `iss`/`sub` forms, `aud`, the lifetime, `iat`/`exp` on this machine's clock
+(Apple's with ASC_CLOCK=apple), scope and origin entries. With ASC_PRIVATE_KEY(_PATH) or
+ASC_PUBLIC_KEY the signature is verified; with ASC_VERIFY=true Apple is asked too.
+ASC_FORMAT is `text` or `json` (one object: service, checks with pass/fail/note and
+reason). The token's header and claims are printed (they hold no secret); the token and
+its signature never are. Exit 0: nothing Apple documents would refuse; 3: something
+would, or Apple refused it; 2: the input is not a JWT, or a setting is wrong.
 ";
 
 const HELP_TAIL: &str = "

@@ -8,7 +8,12 @@ use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, Result, new_error};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 use ring::rand::SystemRandom;
-use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+use ring::signature::{
+    ECDSA_P256_SHA256_FIXED, ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _,
+    UnparsedPublicKey,
+};
+
+use crate::mint::key::P256Key;
 
 /// Signs ES256 with a PKCS#8 P-256 key.
 pub struct Es256Signer {
@@ -67,4 +72,20 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
 pub fn install() {
     // Err only means a provider is already installed, which can only be this one.
     let _ = PROVIDER.install_default();
+}
+
+/// The key's public point (65 bytes, uncompressed); `None` when the public key it embeds
+/// is not its own (`ring` checks the pair).
+pub fn public_point(key: &P256Key) -> Option<Vec<u8>> {
+    let rng = SystemRandom::new();
+    EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, key.pkcs8_der(), &rng)
+        .ok()
+        .map(|pair| pair.public_key().as_ref().to_vec())
+}
+
+/// Whether `signature`, 64 bytes r‖s, is an ES256 signature of `message` by `point`.
+pub fn verifies(point: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point)
+        .verify(message, signature)
+        .is_ok()
 }

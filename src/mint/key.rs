@@ -213,6 +213,49 @@ fn from_pem(text: &[u8]) -> Result<P256Key, KeyError> {
     }
 }
 
+/// A P-256 public key (`-----BEGIN PUBLIC KEY-----`, or the base64 of its DER) as the
+/// uncompressed point ring verifies with. The errors follow the variable's name and
+/// quote nothing.
+pub fn parse_public(input: &[u8]) -> Result<Vec<u8>, String> {
+    const EXPECTED: &str = "expected a P-256 public key, `-----BEGIN PUBLIC KEY-----` (e.g. \
+                            from `openssl pkey -pubout`) or the base64 of its DER";
+    let text = unquote(trim(input));
+    let der = if contains(text, b"-----BEGIN") {
+        let text = String::from_utf8_lossy(text).replace("\\n", "\n");
+        let block = pem::parse(text.as_bytes())
+            .map_err(|_| format!("has broken PEM armour or base64; {EXPECTED}"))?;
+        match block.tag() {
+            "PUBLIC KEY" => block.into_contents(),
+            tag if tag.contains("PRIVATE KEY") => {
+                return Err(format!(
+                    "holds a private key: put it in ASC_PRIVATE_KEY (input private-key) \
+                     instead; {EXPECTED}"
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "holds a PEM block that is not a public key; {EXPECTED}"
+                ));
+            }
+        }
+    } else {
+        decode_base64(text).ok_or_else(|| format!("is neither PEM nor base64; {EXPECTED}"))?
+    };
+    let info = pkcs8::SubjectPublicKeyInfoRef::from_der(&der)
+        .map_err(|_| format!("is not a public key structure; {EXPECTED}"))?;
+    let curve = info
+        .algorithm
+        .parameters
+        .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+    if info.algorithm.oid != ID_EC_PUBLIC_KEY || curve != Some(PRIME256V1) {
+        return Err(format!("is not an EC P-256 key; {EXPECTED}"));
+    }
+    match info.subject_public_key.as_bytes() {
+        Some(point) if point.len() == 65 && point[0] == 0x04 => Ok(point.to_vec()),
+        _ => Err(format!("is not an uncompressed P-256 point; {EXPECTED}")),
+    }
+}
+
 /// Bare DER: PKCS#8 first, then SEC1.
 fn from_der(der: &[u8]) -> Result<P256Key, KeyError> {
     if PrivateKeyInfoRef::from_der(der).is_ok() {

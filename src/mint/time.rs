@@ -1,6 +1,13 @@
 //! Calendar arithmetic for the two date formats this crate meets: RFC 3339 in its log
 //! line, and the HTTP `Date` header (IMF-fixdate) in Apple's answers.
 
+/// This machine's clock, in Unix seconds (0 before 1970).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 /// Unix seconds as RFC 3339 UTC (`2026-11-28T13:20:00Z`).
 pub fn rfc3339(unix: i64) -> String {
     let (year, month, day) = civil_from_days(unix.div_euclid(86_400));

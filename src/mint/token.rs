@@ -165,6 +165,32 @@ impl Api {
         )
     }
 
+    /// The page of Apple's that sets this service's token rules (a path under
+    /// `https://developer.apple.com/documentation/`).
+    pub fn token_page(self) -> &'static str {
+        match self {
+            Api::AppStoreConnect => "appstoreconnectapi/generating-tokens-for-api-requests",
+            Api::Enterprise => "enterpriseprogramapi/generating-tokens-for-api-requests",
+            Api::AppStoreServer => "appstoreserverapi/generating-json-web-tokens-for-api-requests",
+            Api::SignInWithApple => "signinwithapple/creating-a-client-secret",
+            Api::BusinessManager | Api::SchoolManager => {
+                "apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-\
+                 manager-and-apple-business-api"
+            }
+            Api::Apns => "usernotifications/establishing-a-token-based-connection-to-apns",
+            Api::Music => "applemusicapi/generating-developer-tokens",
+            Api::WeatherKit => "weatherkitrestapi/request-authentication-for-weatherkit-rest-api",
+            Api::Maps => "applemapsserverapi/creating-and-using-tokens-with-maps-server-api",
+        }
+    }
+
+    /// Whether the header carries `id`, `TEAMID.SERVICEID`:
+    /// `weatherkitrestapi/request-authentication-for-weatherkit-rest-api`, "your
+    /// 10-character Team ID and Service ID, separated by a period".
+    pub fn has_header_id(self) -> bool {
+        self == Api::WeatherKit
+    }
+
     /// App Store Connect and the Enterprise Program API: team and individual keys,
     /// scopes, key files.
     pub fn is_connect(self) -> bool {
@@ -174,6 +200,82 @@ impl Api {
     /// Apple Business or School Manager: a client assertion with a UUID key ID.
     pub fn is_manager(self) -> bool {
         matches!(self, Api::BusinessManager | Api::SchoolManager)
+    }
+
+    /// Whether [`Api::lifetime`]'s maximum is Apple's own: WeatherKit's and Maps' pages
+    /// state none, and their six months are this tool's bound.
+    pub fn limit_documented(self) -> bool {
+        !matches!(self, Api::WeatherKit | Api::Maps)
+    }
+
+    /// Who `iss` names for a key of `key_type`, if the token has an `iss`.
+    pub fn issuer(self, key_type: KeyType) -> Option<Id> {
+        match self {
+            Api::AppStoreConnect | Api::Enterprise => match key_type {
+                KeyType::Team => Some(Id::IssuerId),
+                KeyType::Individual => None,
+            },
+            Api::AppStoreServer => Some(Id::IssuerId),
+            // Apple's table lists `sub` (the client ID) and no `iss`; Apple's sample script
+            // on the same page also sends `iss`, set to the client ID.
+            Api::BusinessManager | Api::SchoolManager => Some(Id::ClientId),
+            Api::SignInWithApple | Api::WeatherKit | Api::Apns | Api::Music | Api::Maps => {
+                Some(Id::TeamId)
+            }
+        }
+    }
+
+    /// What `sub` holds for a key of `key_type`, if the token has a `sub`.
+    pub fn subject(self, key_type: KeyType) -> Option<Id> {
+        match self {
+            Api::AppStoreConnect | Api::Enterprise => match key_type {
+                KeyType::Team => None,
+                KeyType::Individual => Some(Id::User),
+            },
+            Api::SignInWithApple | Api::BusinessManager | Api::SchoolManager => Some(Id::ClientId),
+            Api::WeatherKit => Some(Id::ServiceId),
+            Api::AppStoreServer | Api::Apns | Api::Music | Api::Maps => None,
+        }
+    }
+
+    /// Whether the token names the app by its bundle ID in `bid`.
+    pub fn has_bid(self) -> bool {
+        self == Api::AppStoreServer
+    }
+
+    /// Whether the token carries a unique `jti` ("any unique identifier", the OAuth page).
+    pub fn has_jti(self) -> bool {
+        self.is_manager()
+    }
+
+    /// Whether the token carries `exp`: every one but APNs', which is `iss` and `iat` alone.
+    pub fn has_exp(self) -> bool {
+        !matches!(self.lifetime(), Lifetime::Fixed(_))
+    }
+
+    /// The claims a token of this service carries for a key of `key_type`: those it must
+    /// have, then those it may have (`scope`, `origin`). [`mint`] writes exactly these.
+    pub fn claim_names(self, key_type: KeyType) -> (Vec<&'static str>, Vec<&'static str>) {
+        let required = [
+            ("iss", self.issuer(key_type).is_some()),
+            ("sub", self.subject(key_type).is_some()),
+            ("iat", true),
+            ("exp", self.has_exp()),
+            ("aud", self.audience().is_some()),
+            ("bid", self.has_bid()),
+            ("jti", self.has_jti()),
+        ];
+        let optional = [
+            ("scope", self.is_connect() || self == Api::Maps),
+            ("origin", matches!(self, Api::Music | Api::Maps)),
+        ];
+        let names = |list: &[(&'static str, bool)]| {
+            list.iter()
+                .filter(|(_, has)| *has)
+                .map(|(n, _)| *n)
+                .collect()
+        };
+        (names(&required), names(&optional))
     }
 
     pub fn lifetime(self) -> Lifetime {
@@ -211,6 +313,21 @@ impl Api {
             },
         }
     }
+}
+
+/// What an `iss` or `sub` claim holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Id {
+    /// The issuer ID shown with the keys in App Store Connect (a UUID).
+    IssuerId,
+    /// The 10-character Team ID.
+    TeamId,
+    /// Sign in with Apple's Services ID or App ID; Business/School Manager's client ID.
+    ClientId,
+    /// WeatherKit's Services ID.
+    ServiceId,
+    /// `"user"`: an individual App Store Connect key.
+    User,
 }
 
 impl KeyType {
@@ -305,10 +422,8 @@ fn header(spec: &TokenSpec) -> Header<'_> {
         alg: "ES256",
         kid: &spec.key_id,
         typ: spec.api.has_typ().then_some("JWT"),
-        // `weatherkitrestapi/request-authentication-for-weatherkit-rest-api`: "your
-        // 10-character Team ID and Service ID, separated by a period".
-        id: match (spec.api, &spec.team_id, &spec.service_id) {
-            (Api::WeatherKit, Some(team), Some(service)) => Some(format!("{team}.{service}")),
+        id: match (spec.api.has_header_id(), &spec.team_id, &spec.service_id) {
+            (true, Some(team), Some(service)) => Some(format!("{team}.{service}")),
             _ => None,
         },
     }
@@ -321,33 +436,25 @@ fn claims<'a>(
     jti: Option<String>,
 ) -> Claims<'a> {
     let api = spec.api;
-    let (iss, sub) = match api {
-        Api::AppStoreConnect | Api::Enterprise => match spec.key_type {
-            KeyType::Team => (spec.issuer_id.as_deref(), None),
-            KeyType::Individual => (None, Some("user")),
-        },
-        Api::AppStoreServer => (spec.issuer_id.as_deref(), None),
-        Api::SignInWithApple => (spec.team_id.as_deref(), spec.client_id.as_deref()),
-        // Apple's table lists `sub` (the client ID) and no `iss`; Apple's sample script on
-        // the same page also sends `iss`, set to the client ID.
-        Api::BusinessManager | Api::SchoolManager => {
-            (spec.client_id.as_deref(), spec.client_id.as_deref())
-        }
-        Api::WeatherKit => (spec.team_id.as_deref(), spec.service_id.as_deref()),
-        Api::Apns | Api::Music | Api::Maps => (spec.team_id.as_deref(), None),
+    let id = |id: Option<Id>| match id? {
+        Id::IssuerId => spec.issuer_id.as_deref(),
+        Id::TeamId => spec.team_id.as_deref(),
+        Id::ClientId => spec.client_id.as_deref(),
+        Id::ServiceId => spec.service_id.as_deref(),
+        Id::User => Some("user"),
     };
+    let (iss, sub) = (
+        id(api.issuer(spec.key_type)),
+        id(api.subject(spec.key_type)),
+    );
     let list = |items: &[String]| Value::from(items.to_vec());
     Claims {
         iss,
         sub,
         iat: issued_at,
-        // APNs' token is `iss` and `iat` alone.
-        exp: (api != Api::Apns).then_some(expires_at),
+        exp: api.has_exp().then_some(expires_at),
         aud: api.audience(),
-        bid: spec
-            .bundle_id
-            .as_deref()
-            .filter(|_| api == Api::AppStoreServer),
+        bid: spec.bundle_id.as_deref().filter(|_| api.has_bid()),
         jti,
         scope: match api {
             Api::Maps => spec.scope.as_ref().map(|s| Value::from(s.join(" "))),
@@ -393,7 +500,7 @@ pub fn mint(
     let issued_at = now - BACKDATE_SECONDS;
     let expires_at = issued_at.saturating_add(i64::try_from(spec.duration).unwrap_or(i64::MAX));
     // "Any unique identifier" (the OAuth page).
-    let jti = match spec.api.is_manager() {
+    let jti = match spec.api.has_jti() {
         true => Some(random_uuid().ok_or_else(|| {
             jsonwebtoken::errors::ErrorKind::Signing("the system's random source failed".into())
         })?),
@@ -432,6 +539,61 @@ mod tests {
             serde_json::from_slice(&URL_SAFE_NO_PAD.decode(it.next().unwrap()).unwrap()).unwrap()
         };
         (decode(), decode())
+    }
+
+    /// `claim_names`, which `explain` checks foreign tokens by, is what `mint` writes:
+    /// the required claims with the optional settings unset, all of them with them set.
+    #[test]
+    fn claim_names_are_the_claims_mint_writes() {
+        let key = crate::mint::key::parse(include_bytes!("../../tests/fixtures/test-only-p256.p8"))
+            .unwrap();
+        let id = |s: &str| Some(s.to_owned());
+        let sorted = |list: Vec<&str>| -> Vec<String> {
+            let mut list: Vec<String> = list.into_iter().map(str::to_owned).collect();
+            list.sort();
+            list
+        };
+        let names = |spec: &TokenSpec| -> Vec<String> {
+            let (_, claims) = parts(&mint(spec, &key, 1_800_000_000).unwrap().token);
+            sorted(
+                claims
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .map(String::as_str)
+                    .collect(),
+            )
+        };
+        for api in Api::ALL {
+            for key_type in [KeyType::Team, KeyType::Individual] {
+                let bare = TokenSpec {
+                    key_id: "TESTKEY123".into(),
+                    api,
+                    key_type,
+                    duration: 1200,
+                    issuer_id: (api.issuer(key_type) == Some(Id::IssuerId))
+                        .then(|| "57246542-96fe-1a63-e053-0824d011072a".into()),
+                    team_id: id("TEAM123456"),
+                    bundle_id: id("com.example.app"),
+                    client_id: id("com.example.web"),
+                    service_id: id("com.example.weather"),
+                    ..TokenSpec::default()
+                };
+                let full = TokenSpec {
+                    scope: Some(vec!["server_api".into()]),
+                    origin: Some(vec!["https://example.com".into()]),
+                    ..bare.clone()
+                };
+                let (required, optional) = api.claim_names(key_type);
+                assert_eq!(
+                    names(&bare),
+                    sorted(required.clone()),
+                    "{api:?} {key_type:?}"
+                );
+                let all = [required, optional].concat();
+                assert_eq!(names(&full), sorted(all), "{api:?} {key_type:?}");
+            }
+        }
     }
 
     #[test]

@@ -329,7 +329,7 @@ pub fn service(api: &str) -> assert_cmd::Command {
 /// PyJWT is required), else `python3` from PATH if it can import `jwt`. A plain
 /// `cargo test` on a fresh clone (and CI's test matrix) has neither, and skips PyJWT's
 /// reading with a note; openssl still checks every signature there.
-fn pyjwt_python() -> Option<PathBuf> {
+pub fn pyjwt_python() -> Option<PathBuf> {
     static PYTHON: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     PYTHON
         .get_or_init(|| {
@@ -378,30 +378,39 @@ except jwt.InvalidTokenError as error:
     sys.exit(f"PyJWT refused the token: {type(error).__name__}")
 print(json.dumps({"header": jwt.get_unverified_header(token), "claims": claims}))
 "#;
-    use std::io::Write as _;
     let python = pyjwt_python()?;
-    let mut child = Command::new(python)
-        .arg("-c")
-        .arg(PROGRAM)
-        .arg(fixture("test-only-p256.pub.pem"))
-        .args(audience)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+    let output = piped(
+        Command::new(python)
+            .arg("-c")
+            .arg(PROGRAM)
+            .arg(fixture("test-only-p256.pub.pem"))
+            .args(audience),
+        token,
+    );
+    if !output.status.success() {
+        return Some(Err(String::from_utf8_lossy(&output.stderr).into_owned()));
+    }
+    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+    Some(Ok((read["header"].clone(), read["claims"].clone())))
+}
+
+/// Runs `cmd` with `input` on its standard input; its output.
+pub fn piped(cmd: &mut Command, input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     child
         .stdin
         .take()
         .unwrap()
-        .write_all(token.as_bytes())
+        .write_all(input.as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
-    if !output.status.success() {
-        return Some(Err(String::from_utf8_lossy(&output.stderr).into_owned()));
-    }
-    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
-    Some(Ok((read["header"].clone(), read["claims"].clone())))
+    child.wait_with_output().unwrap()
 }
 
 /// Decodes `token` by hand, checks its signature with openssl, and, where PyJWT is

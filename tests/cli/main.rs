@@ -8,6 +8,7 @@ mod claims;
 mod common;
 mod config_errors;
 mod docs;
+mod explain;
 mod fake_apple;
 mod formats;
 mod in_process;
