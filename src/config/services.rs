@@ -236,8 +236,15 @@ fn api_forgotten(low: &Low, found: &mut Invalid) {
             names.join(", ")
         ),
     );
-    // With no service fitting them all, each setting's own message says which uses it.
-    if candidates.is_empty() {
+    // Only when another service takes every setting given (an issuer ID says App Store
+    // Connect was meant after all); otherwise each setting's own message says which uses it.
+    let fits = |api: Api| {
+        api != Api::AppStoreConnect
+            && VARYING
+                .iter()
+                .all(|&var| !is_set(low, var) || usage(api, var) != Usage::Unused)
+    };
+    if !Api::ALL.into_iter().any(fits) {
         return;
     }
     found.reported_with.extend(VARYING);

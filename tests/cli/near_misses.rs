@@ -266,6 +266,16 @@ fn sign_in_with_apple_settings_without_api_point_one_way() {
 }
 
 #[test]
+fn a_team_id_beside_an_issuer_id_is_still_told_to_go() {
+    // The issuer ID says App Store Connect was meant: the Team ID's own message stays.
+    fails_with_usage_error(
+        configured().env("ASC_TEAM_ID", "ABCDE12345"),
+        "error: ASC_TEAM_ID (input team-id) is set, but App Store Connect API tokens are \
+         issued by the issuer ID",
+    );
+}
+
+#[test]
 fn business_manager_settings_without_api_point_one_way() {
     let assert = fails_with_usage_error(
         asc_jwt()
