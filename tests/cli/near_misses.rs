@@ -122,6 +122,7 @@ fn fastlanes_names_are_named_as_the_likely_mix_up() {
         assert!(stderr.contains(&words), "no {words:?} in\n{stderr}");
     }
     assert_eq!(errors(&stderr), 4, "{stderr}");
+    assert_no_leak("stderr", &stderr, &secret_runs(&[]), &[]);
 }
 
 #[test]
@@ -176,11 +177,15 @@ fn a_value_near_no_name_gets_no_suggestion() {
 #[test]
 fn a_key_encoded_twice_says_so() {
     let twice = STANDARD.encode(STANDARD.encode(key_pem()));
-    fails_with_usage_error(
+    let assert = fails_with_usage_error(
         identified().env("ASC_PRIVATE_KEY", &twice),
         "error: ASC_PRIVATE_KEY (input private-key) is base64 of base64 (encoded twice): \
          decode it once",
     );
+    let (_, stderr) = texts(assert.get_output());
+    let mut runs = secret_runs(&[]);
+    runs.extend(secret_runs(&[&twice]));
+    assert_no_leak("stderr", &stderr, &runs, &[]);
     let (_dir, path) = temp_file("AuthKey_TESTKEY123.p8", &twice);
     fails_with_usage_error(
         identified().env("ASC_PRIVATE_KEY_PATH", &path),
