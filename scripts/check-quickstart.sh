@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Runs the README's quick-start command as written and verifies the token it prints with
-# two implementations that share no code with asc-jwt: PyJWT and node's jose.
+# Runs the README's "Try it on your machine" as written: its `cargo install` (into a
+# folder of this run, `--root`, reusing this checkout's target folder, so that nothing
+# lands in ~/.cargo/bin), then its mint with the installed `asc-jwt`; the token is
+# verified by two implementations that share no code with asc-jwt: PyJWT and node's jose.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-command=$(sed -n '/<!-- quickstart -->/,/<!-- \/quickstart -->/p' README.md | grep '^ASC_')
-[ -n "$command" ] || { echo "check-quickstart: no quick-start command found in README.md" >&2; exit 1; }
+section=$(sed -n '/<!-- quickstart -->/,/<!-- \/quickstart -->/p' README.md)
+install=$(grep '^cargo install' <<<"$section" || true)
+command=$(grep '^ASC_' <<<"$section" || true)
+[ -n "$install" ] && [ -n "$command" ] \
+  || { echo "check-quickstart: no cargo install and mint command found in README.md's quickstart" >&2; exit 1; }
 
 # The tools come from .ci/run (PyJWT in .ci/venv, jose in scripts/node_modules); this
 # script installs nothing into the machine's interpreter.
@@ -15,8 +20,12 @@ python3 -c 'import jwt, cryptography' 2>/dev/null \
 [ -d scripts/node_modules/jose ] \
   || npm ci --silent --no-audit --no-fund --prefix scripts >/dev/null
 
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+echo "check-quickstart: $install --root $root"
+CARGO_TARGET_DIR="$PWD/target" bash -c "$install --quiet --root '$root'"
 echo "check-quickstart: $command"
-token=$(bash -c "$command")
+token=$(PATH="$root/bin:$PATH" bash -c "$command")
 pub=tests/fixtures/test-only-p256.pub.pem
 python3 scripts/verify-token.py "$pub" <<<"$token"
 node scripts/verify-token.mjs "$pub" <<<"$token"

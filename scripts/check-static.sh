@@ -22,8 +22,8 @@ for workflow in .github/workflows/*.yml; do
 done
 expect "shellcheck: bash scripts and .ci/run" shellcheck scripts/*.sh .ci/run
 expect "shellcheck: get-asc-jwt.sh is plain POSIX sh" shellcheck --shell=sh scripts/get-asc-jwt.sh
-expect "README's inputs and outputs tables match action.yml" python3 scripts/check-readme-tables.py
-expect "README's yaml blocks parse, its whole workflows pass actionlint" \
+expect "README's inputs and outputs tables match action.yml; every table of the README and docs/ is whole" python3 scripts/check-readme-tables.py
+expect "the yaml blocks of the README and docs/ parse, their whole workflows pass actionlint" \
   python3 scripts/check-readme-yaml.py
 
 # The scripts the action runs must work in macOS's bash 3.2 (also in POSIX mode): no

@@ -2,7 +2,11 @@
 """A stand-in for Apple's API hosts on 127.0.0.1, for the action's workflow self-tests.
 
 Answers HEAD with a Date header `--offset` seconds off this machine's clock, and:
-- GET /v1/apps?limit=1 with 200 when it carries a bearer token, else Apple's 401 body;
+- GET /v1/apps?limit=1 with 200 when its bearer is a well-formed App Store Connect token
+  (`appstoreconnectapi/generating-tokens-for-api-requests`: header `alg`, `kid`, `typ`
+  JWT; `iss` for a team key or `sub` `user` for an individual one, `iat`, `exp`, `aud`
+  `appstoreconnect-v1`, an optional `scope`; `iat` not ahead of this server's clock and
+  at most 20 minutes to `exp`), else Apple's 401 body;
 - GET /v1/mdmServers?limit=1 (Apple Business Manager API) with 200 when its bearer token
   is an access token this server issued, else 401 (`applebusinessapi/get-mdm-servers`);
 - POST /auth/token (Sign in with Apple) with 400 `invalid_grant` when `client_id` is a
@@ -170,6 +174,27 @@ def client_assertion_ok(form):
     )
 
 
+def connect_token_ok(authorization):
+    """App Store Connect: the header and claims Apple lists, on this server's clock. A
+    scoped token may live longer (Apple's long-lived resources), which is not checked."""
+    decoded = decode(authorization.removeprefix("Bearer "))
+    if decoded is None or not authorization.startswith("Bearer "):
+        return False
+    header, claims = decoded
+    issuer = {"iss"} if "iss" in claims else {"sub"}
+    keys = set(claims) - {"scope"}
+    now = apple_now()
+    return (
+        set(header) == {"alg", "kid", "typ"}
+        and header["typ"] == "JWT"
+        and keys == issuer | {"iat", "exp", "aud"}
+        and claims.get("sub", "user") == "user"
+        and claims["aud"] == "appstoreconnect-v1"
+        and claims["iat"] <= now < claims["exp"]
+        and (claims["exp"] - claims["iat"] <= 1200 or "scope" in claims)
+    )
+
+
 def oauth_error(error):
     return json.dumps({"error": error}).encode()
 
@@ -195,7 +220,7 @@ class Apple(http.server.BaseHTTPRequestHandler):
             ok = authorization.removeprefix("Bearer ") in issued
             servers = b'{"data":[{"type":"mdmServers","id":"1"}],"links":{},"meta":{"paging":{}}}'
             return self.answer(200 if ok else 401, servers if ok else NOT_AUTHORIZED)
-        ok = self.path == "/v1/apps?limit=1" and authorization.startswith("Bearer ey")
+        ok = self.path == "/v1/apps?limit=1" and connect_token_ok(authorization)
         self.answer(200 if ok else 401, b'{"data":[]}' if ok else NOT_AUTHORIZED)
 
     def do_POST(self):

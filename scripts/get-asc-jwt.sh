@@ -72,7 +72,7 @@ case "$os/$machine" in
   Darwin/arm64) target=aarch64-apple-darwin ;;
   MINGW*/x86_64 | MSYS*/x86_64 | CYGWIN*/x86_64) target=x86_64-pc-windows-msvc exe=.exe ;;
   MINGW*/aarch64 | MSYS*/aarch64 | CYGWIN*/aarch64) target=aarch64-pc-windows-msvc exe=.exe ;;
-  *) fail "no release binary for $os/$machine; build it with: cargo install asc-jwt --locked" ;;
+  *) fail "no release binary for $os/$machine; build it with: cargo install --locked --git https://github.com/$repository --tag v$version" ;;
 esac
 asset="asc-jwt-$target$exe"
 

@@ -24,11 +24,21 @@ pub mod exit {
     pub const REFUSED: u8 = 3;
 }
 
+/// Where a reader of a configuration error finds the settings: `asc-jwt --help` on a
+/// command line; inside GitHub Actions, where a workflow author has no such command,
+/// the action's README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Help {
+    Command,
+    Inputs,
+}
+
 /// Why a run failed. Never carries key material or the token.
 #[derive(Debug)]
 pub enum Error {
-    /// The configuration is wrong: every problem found, in the table's order.
-    Config(Vec<Problem>),
+    /// The configuration is wrong: every problem found, in the table's order, and where
+    /// the settings are explained.
+    Config(Vec<Problem>, Help),
     /// The key does not hold its own public key (`ring` checks the pair as it signs).
     KeyMismatch(Var),
     /// Signing failed for another reason (jsonwebtoken names the kind only).
@@ -64,7 +74,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Config(_) | Error::KeyMismatch(_) | Error::KeyFileConflict(_) => exit::USAGE,
+            Error::Config(..) | Error::KeyMismatch(_) | Error::KeyFileConflict(_) => exit::USAGE,
             Error::AppleRefused { .. } => exit::REFUSED,
             Error::Sign(_)
             | Error::KeyFile { .. }
@@ -79,7 +89,7 @@ impl Error {
     /// Lines to print before the message: each configuration problem.
     pub fn details(&self) -> Vec<String> {
         match self {
-            Error::Config(problems) => problems.iter().map(Problem::to_string).collect(),
+            Error::Config(problems, _) => problems.iter().map(Problem::to_string).collect(),
             _ => Vec::new(),
         }
     }
@@ -97,10 +107,17 @@ impl From<WriteError> for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Config(problems) => write!(
+            Error::Config(problems, help) => write!(
                 f,
-                "{} configuration problem(s); nothing was minted (see `asc-jwt --help`)",
-                problems.len()
+                "{} configuration problem(s); nothing was minted ({})",
+                problems.len(),
+                match help {
+                    Help::Command => "see `asc-jwt --help`",
+                    Help::Inputs => {
+                        "the step's inputs are described in the action's README under \
+                         Inputs, the ASC_* variables under Configuration"
+                    }
+                }
             ),
             Error::KeyMismatch(var) => write!(f, "{var} {}", key::MISMATCHED),
             Error::Sign(why) => write!(f, "could not sign the token: {why}"),
@@ -171,7 +188,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_documented_classes() {
         let io = || io::Error::other("x");
-        assert_eq!(Error::Config(Vec::new()).exit_code(), 2);
+        assert_eq!(Error::Config(Vec::new(), Help::Command).exit_code(), 2);
         assert_eq!(Error::KeyMismatch(Var::PrivateKey).exit_code(), 2);
         assert_eq!(Error::KeyFileConflict(PathBuf::new()).exit_code(), 2);
         assert_eq!(Error::Output(io()).exit_code(), 1);

@@ -48,7 +48,7 @@ use config::settings::{Clock, Var};
 use deliver::github::{self, Log};
 use deliver::keyfile;
 use deliver::output::{self, Format};
-pub use error::{Error, exit};
+pub use error::{Error, Help, exit};
 use mint::token::{self, Minted};
 
 /// Reads the configuration from `env`, mints at Unix time `now` and hands the token over
@@ -164,7 +164,9 @@ fn ask_apple(
 /// The pure check, then the load step; the warnings of either are printed whatever the
 /// outcome.
 fn configure(env: &Env, log: Log, stderr: &mut dyn Write) -> Result<Config, Error> {
-    let config = config::check::check(env).and_then(|settings| load::load(settings, env));
+    let config = config::check::check(env)
+        .map_err(load::with_key_file)
+        .and_then(|settings| load::load(settings, env));
     let warnings = match &config {
         Ok(config) => &config.settings.warnings,
         Err(invalid) => &invalid.warnings,
@@ -172,7 +174,11 @@ fn configure(env: &Env, log: Log, stderr: &mut dyn Write) -> Result<Config, Erro
     for warning in warnings {
         let _ = log.warning(stderr, warning);
     }
-    config.map_err(|invalid| Error::Config(invalid.problems))
+    let help = match log.github {
+        true => Help::Inputs,
+        false => Help::Command,
+    };
+    config.map_err(|invalid| Error::Config(invalid.problems, help))
 }
 
 fn mint(config: &Config, now: i64) -> Result<Minted, Error> {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 pub use crate::config::problems::{Invalid, Problem};
 use crate::config::settings::{Clock, Low, Raw, SETTINGS, Var};
-use crate::config::values;
+use crate::config::{near_miss, values};
 use crate::deliver::keyfile::KeyFiles;
 use crate::deliver::output::{self, Format};
 use crate::mint::key::{self, P256Key};
@@ -37,6 +37,14 @@ impl Env {
         self.vars
             .get(name)
             .filter(|v| v.to_str().is_none_or(|s| !s.trim().is_empty()))
+    }
+
+    /// The names of the variables set (not blank).
+    pub fn names(&self) -> Vec<&str> {
+        let set = |name: &&String| self.get_os(name).is_some();
+        let mut names: Vec<&str> = self.vars.keys().filter(set).map(String::as_str).collect();
+        names.sort_unstable();
+        names
     }
 
     /// Whether this is a GitHub Actions step.
@@ -124,6 +132,10 @@ pub fn check(env: &Env) -> Result<Settings, Invalid> {
     let key = key_source(&low, env, true, &mut found);
     let mismatched_file_id = mismatched_file_id(key.as_ref(), &low);
     found.problems.sort_by_key(|p| p.var as usize);
+    near_miss::tell(&env.names(), &mut found);
+    if let Some((KeySource::File(path), _)) = &key {
+        found.key_file = Some(path.clone());
+    }
     match (spec, key, format, clock, api_base_url) {
         (Some(spec), Some((key, key_var)), Some(format), Some(clock), Some(api_base_url))
             if found.problems.is_empty() =>

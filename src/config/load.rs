@@ -49,6 +49,19 @@ pub fn load(mut settings: Settings, env: &Env) -> Result<Config, Invalid> {
     }
 }
 
+/// The configuration's problems, with the key file's own when one is named: a missing
+/// or unreadable file (or one that holds no key) is told with the rest, not after them.
+pub fn with_key_file(mut invalid: Invalid) -> Invalid {
+    let Some(path) = invalid.key_file.take() else {
+        return invalid;
+    };
+    if let Err(problem) = KeySource::File(path).load() {
+        invalid.problems.push(problem);
+        invalid.problems.sort_by_key(|p| p.var as usize);
+    }
+    invalid
+}
+
 impl KeySource {
     /// The key: parsed already, or read from its file now.
     pub fn load(&self) -> Result<P256Key, Problem> {

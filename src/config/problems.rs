@@ -2,6 +2,7 @@
 //! found is kept, so that one run reports them all. `config` and `services` fill it.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::config::settings::Var;
 
@@ -28,6 +29,9 @@ pub struct Invalid {
     /// Settings whose problem is told in another's message (e.g. two swapped values),
     /// so that they are neither parsed nor reported again.
     pub reported_with: Vec<Var>,
+    /// The key file named, still to be read (by `load`), so that a missing or unreadable
+    /// one is reported with the other problems.
+    pub key_file: Option<PathBuf>,
 }
 
 impl Invalid {

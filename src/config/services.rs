@@ -142,6 +142,9 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
         }
         return None;
     };
+    if api == Api::AppStoreConnect {
+        api_forgotten(low, found);
+    }
     for var in VARYING {
         let set = is_set(low, var);
         match usage(api, var) {
@@ -149,9 +152,6 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
             Usage::Required if !set && !found.failed(var) => found.problem(var, required(api, var)),
             _ => {}
         }
-    }
-    if api == Api::AppStoreConnect {
-        api_forgotten(low, found);
     }
     connect_only(api, low, found);
     apns_limits(api, low, found);
@@ -197,8 +197,10 @@ fn is_set(low: &Low, var: Var) -> bool {
 }
 
 /// Settings of another service with `ASC_API` left at `app-store-connect` (the action's
-/// default): the service was forgotten, and the messages about each setting would not
-/// say so.
+/// default): the service was forgotten. That one message says so; when a service fits
+/// them, the settings whose rules depend on the service (and a manager's UUID key ID) are
+/// judged once it is set, since App Store Connect's rules would point the other way (set
+/// an issuer ID, unset the Team ID).
 fn api_forgotten(low: &Low, found: &mut Invalid) {
     let others = [
         Var::TeamId,
@@ -234,6 +236,21 @@ fn api_forgotten(low: &Low, found: &mut Invalid) {
             names.join(", ")
         ),
     );
+    // Only when another service takes every setting given (an issuer ID says App Store
+    // Connect was meant after all); otherwise each setting's own message says which uses it.
+    let fits = |api: Api| {
+        api != Api::AppStoreConnect
+            && VARYING
+                .iter()
+                .all(|&var| !is_set(low, var) || usage(api, var) != Usage::Unused)
+    };
+    if !Api::ALL.into_iter().any(fits) {
+        return;
+    }
+    found.reported_with.extend(VARYING);
+    if low.key_id.as_deref().is_some_and(values::is_uuid) {
+        found.reported_with.push(Var::KeyId);
+    }
 }
 
 /// Key files and fastlane's JSON are for Apple's App Store Connect tools only.

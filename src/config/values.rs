@@ -15,14 +15,40 @@ impl Choice for bool {
     const CHOICES: &'static [(&'static str, bool)] = &[("true", true), ("false", false)];
 }
 
-/// The one parser for enumerated values: any case, the names listed when it fails.
+/// The one parser for enumerated values: any case, the names listed when it fails, and
+/// the one it was probably meant to be, as a suggestion only: nothing close is taken.
 pub fn one_of<T: Choice>(value: &str) -> Result<T, String> {
     let lower = value.to_ascii_lowercase();
-    T::CHOICES
-        .iter()
-        .find(|(name, _)| *name == lower)
-        .map(|(_, choice)| *choice)
-        .ok_or_else(|| format!("is {}: expected {}", shown(value), names::<T>()))
+    let Some((_, choice)) = T::CHOICES.iter().find(|(name, _)| *name == lower) else {
+        let meant = closest(&lower, T::CHOICES.iter().map(|(name, _)| *name))
+            .map(|name| format!("; did you mean `{name}`?"))
+            .unwrap_or_default();
+        return Err(format!(
+            "is {}: expected {}{meant}",
+            shown(value),
+            names::<T>()
+        ));
+    };
+    Ok(*choice)
+}
+
+/// The name `value` was most likely meant to be, if any is close: clap's measure (Jaro
+/// similarity above 0.7), or one holding the other (`key_path` in `private_key_path`),
+/// which ranks first. Compared in lower case.
+pub fn closest<'a>(value: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let value = value.to_ascii_lowercase();
+    let score = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        let held = value.len().min(name.len()) >= 3
+            && (name.contains(value.as_str()) || value.contains(name.as_str()));
+        strsim::jaro(&value, &name) + if held { 0.5 } else { 0.0 }
+    };
+    names
+        .into_iter()
+        .map(|name| (score(name), name))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
 }
 
 /// `` `a` or `b` ``, `` `a`, `b` or `c` ``.
@@ -196,6 +222,9 @@ pub fn scope(value: &str) -> Result<Vec<String>, String> {
 fn scope_entry(entry: &str) -> Result<(), String> {
     const EXPECTED: &str = "expected `METHOD /path` with an optional `?query`, \
                             e.g. `GET /v1/apps?filter[platform]=IOS`";
+    if entry.starts_with('/') {
+        return Err(format!("has no method before its path; {EXPECTED}"));
+    }
     let Some((method, target)) = entry.split_once(' ') else {
         return Err(format!("has no space between method and path; {EXPECTED}"));
     };
@@ -211,10 +240,10 @@ fn scope_entry(entry: &str) -> Result<(), String> {
             "has a full URL: give the path only, e.g. `GET /v1/apps`; {EXPECTED}"
         ));
     }
-    if target.contains(',')
-        && SCOPE_METHODS
-            .iter()
-            .any(|m| target.contains(&format!(" {m} ")))
+    // `GET /v1/apps GET /v1/builds`, or with a comma between them.
+    if SCOPE_METHODS
+        .iter()
+        .any(|m| target.contains(&format!(" {m} /")))
     {
         return Err(
             "lists several requests on one line: put them one per line or in a \

@@ -57,6 +57,8 @@ pub enum KeyError {
     /// The start of a key whose end is missing: a PEM without its END line, or DER
     /// shorter than its own length says.
     CutShort,
+    /// The base64 of a key's base64: decoded once, it is a key in an accepted form.
+    EncodedTwice,
 }
 
 impl fmt::Display for KeyError {
@@ -71,6 +73,10 @@ impl fmt::Display for KeyError {
             KeyError::CutShort => f.write_str(
                 "is incomplete, its end is missing; the key looks cut short: copy the whole \
                  secret again, from `-----BEGIN PRIVATE KEY-----` to `-----END PRIVATE KEY-----`",
+            ),
+            KeyError::EncodedTwice => f.write_str(
+                "is base64 of base64 (encoded twice): decode it once (`base64 -d`) and store \
+                 that, or the `.p8` file's text itself",
             ),
         }
     }
@@ -97,6 +103,9 @@ pub fn parse(input: &[u8]) -> Result<P256Key, KeyError> {
         from_pem(inner)
     } else if der_cut_short(&decoded) {
         Err(KeyError::CutShort)
+    } else if decoded.first() != Some(&0x30) && parse(&decoded).is_ok() {
+        // Said, not undone: a value encoded twice is a mistake in the secret.
+        Err(KeyError::EncodedTwice)
     } else if decoded.first() == Some(&0x30) {
         from_der(&decoded)
     } else {

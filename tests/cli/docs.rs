@@ -124,3 +124,133 @@ fn help_lists_every_setting_and_format_field() {
         assert!(flat.contains(&fields), "{fields}");
     }
 }
+
+/// The README and every page of `docs/`, by path from the crate's root.
+fn pages() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".md"))
+        .map(|name| format!("docs/{name}"))
+        .collect();
+    names.sort();
+    names.insert(0, "README.md".into());
+    names
+        .into_iter()
+        .map(|name| (read(&name), name))
+        .map(|(t, n)| (n, t))
+        .collect()
+}
+
+/// The text outside fenced code blocks.
+fn prose(text: &str) -> String {
+    let mut fenced = false;
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// GitHub's anchors of a page's headings: lower case, spaces to `-`, punctuation dropped.
+fn anchors(text: &str) -> Vec<String> {
+    prose(text)
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| {
+            let title = l.trim_start_matches('#').trim().to_lowercase();
+            title
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-' || *c == ' ' || *c == '_')
+                .map(|c| if c == ' ' { '-' } else { c })
+                .collect()
+        })
+        .collect()
+}
+
+/// `(target)` of every `](target)` in the prose, other than web addresses.
+fn links(text: &str) -> Vec<String> {
+    prose(text)
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(target, _)| target.to_owned()))
+        .filter(|target| !target.starts_with("http"))
+        .collect()
+}
+
+#[test]
+fn every_link_of_the_readme_and_docs_reaches_a_file_and_heading() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut broken = Vec::new();
+    for (page, text) in pages() {
+        let folder = std::path::Path::new(&page).parent().unwrap().to_owned();
+        for link in links(&text) {
+            let (path, anchor) = link.split_once('#').unwrap_or((&link, ""));
+            let target = match path {
+                "" => root.join(&page),
+                path => root.join(&folder).join(path),
+            };
+            let Ok(target_text) = std::fs::read_to_string(&target) else {
+                broken.push(format!("{page}: {link} (no such file)"));
+                continue;
+            };
+            if !anchor.is_empty() && !anchors(&target_text).iter().any(|a| a == anchor) {
+                broken.push(format!("{page}: {link} (no such heading)"));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn the_services_table_links_a_page_for_every_api_and_every_page_is_linked() {
+    let readme = read("README.md");
+    let services = section(&readme, "\n## Services\n");
+    for api in asc_jwt::mint::token::Api::ALL {
+        let name = format!("`{}`", api.name());
+        let row = services
+            .lines()
+            .find(|l| l.starts_with("| [") && l.split(" | ").next().unwrap().contains(&name))
+            .unwrap_or_else(|| panic!("no row for {name} in the README's Services table"));
+        assert!(row.contains("](docs/"), "{name}'s row links no page: {row}");
+    }
+    let linked = links(&readme);
+    for (page, _) in pages().into_iter().skip(1) {
+        assert!(
+            linked
+                .iter()
+                .any(|l| l.split('#').next() == Some(page.as_str())),
+            "{page} is linked from nowhere in the README"
+        );
+    }
+}
+
+#[test]
+fn every_asc_variable_the_docs_name_is_one_asc_jwt_knows() {
+    use asc_jwt::deliver::output::FIELDS;
+    let known = |name: &str| {
+        SETTINGS.iter().any(|s| s.env == name)
+            || FIELDS.iter().any(|f| f.dotenv == Some(name))
+            || name.starts_with("ASC_JWT_")
+    };
+    let mut unknown = Vec::new();
+    for (page, text) in pages() {
+        for (at, _) in text.match_indices("ASC_") {
+            let name: String = text[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                .collect();
+            let name = name.trim_end_matches('_');
+            if name.len() > 4 && !known(name) {
+                unknown.push(format!("{page}: {name}"));
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "not asc-jwt's: {unknown:?}");
+}

@@ -20,6 +20,7 @@ mod key_safety;
 mod layout;
 mod leaks;
 mod modules;
+mod near_misses;
 mod runner_commands;
 mod service_tokens;
 mod verify_services;
