@@ -254,3 +254,14 @@ fn every_asc_variable_the_docs_name_is_one_asc_jwt_knows() {
     }
     assert!(unknown.is_empty(), "not asc-jwt's: {unknown:?}");
 }
+
+/// Issue 19: a reader finds the laptop path on the first screen, and the services' details
+/// live in docs/; the README stays short enough to read from the top.
+#[test]
+fn the_readme_stays_under_25_kb() {
+    let size = read("README.md").len();
+    assert!(
+        size < 25_000,
+        "README.md is {size} bytes: move a section's details to docs/ (at most 25,000)"
+    );
+}
