@@ -3,10 +3,11 @@
 //!
 //! [`settings`] is the table of every `ASC_*` variable (its input, default, help line and
 //! parser), [`values`] the checks of one value, [`services`] what each Apple service
-//! requires, allows or refuses, and [`long_lived`] the resources whose App Store Connect
+//! requires, allows or refuses ([`client_ids`] the `PREFIX.<uuid>` IDs), and [`long_lived`] the resources whose App Store Connect
 //! tokens may live past 20 minutes.
 
 pub mod check;
+pub mod client_ids;
 pub mod load;
 pub mod long_lived;
 pub mod problems;
