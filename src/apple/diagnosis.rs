@@ -162,21 +162,7 @@ fn service_lines(api: Api, codes: &[&str], team_key: bool) -> Vec<String> {
              duration set)"
                 .into(),
         ],
-        // `apple_ads/implementing-oauth-for-the-apple-search-ads-api`: the three IDs of the
-        // credentials block, the uploaded public key, `exp` under 180 days.
-        Api::AppleAds => vec![
-            "`invalid_client`: the secret's `kid` (ASC_KEY_ID), `iss` (ASC_TEAM_ID) and `sub` \
-             (ASC_CLIENT_ID) must be the `keyId`, `teamId` and `clientId` shown together \
-             with the credentials in Apple Ads (Account Settings > API), each in its place: \
-             swapped IDs are refused"
-                .into(),
-            "the public key uploaded there must be this private key's (`openssl ec -in \
-             private-key.pem -pubout`): after a new key pair, upload its public key again"
-                .into(),
-            "a secret past its `exp` is refused: Apple allows less than 180 days, so rotate \
-             it before then (this run's lives for the duration set)"
-                .into(),
-        ],
+        Api::AppleAds => APPLE_ADS.map(String::from).to_vec(),
         Api::Apns | Api::DeviceCheck => Vec::new(),
         Api::Music => line(
             "the key must have MusicKit enabled (Certificates, IDs & Profiles > Keys), and \
@@ -192,6 +178,19 @@ fn service_lines(api: Api, codes: &[&str], team_key: bool) -> Vec<String> {
         ),
     }
 }
+
+/// Apple Ads' classic mistakes (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`):
+/// the three IDs of the credentials block, the uploaded public key, `exp` under 180 days.
+const APPLE_ADS: [&str; 3] = [
+    "`invalid_client`: the secret's `kid` (ASC_KEY_ID), `iss` (ASC_TEAM_ID) and `sub` \
+     (ASC_CLIENT_ID) must be the `keyId`, `teamId` and `clientId` shown together \
+     with the credentials in Apple Ads (Account Settings > API), each in its place: \
+     swapped IDs are refused",
+    "the public key uploaded there must be this private key's (`openssl ec -in \
+     private-key.pem -pubout`): after a new key pair, upload its public key again",
+    "a secret past its `exp` is refused: Apple allows less than 180 days, so rotate \
+     it before then (this run's lives for the duration set)",
+];
 
 /// The key kind's and the audience's mistakes, for App Store Connect and Enterprise.
 fn connect_lines(api: Api, team_key: bool) -> Vec<String> {

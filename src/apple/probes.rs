@@ -144,11 +144,7 @@ pub fn probe_words(api: Api) -> String {
         Some(Probe::Get(path)) => format!("GET {host}{path}"),
         Some(Probe::Form(path)) if api.is_exchanged() => format!("POST {host}{path}?…"),
         Some(Probe::Form(path)) => format!("POST {host}{path}"),
-        None if api == Api::DeviceCheck => {
-            "none: no documented answer shows a DeviceCheck token accepted without a real \
-             device token"
-                .into()
-        }
+        None if api == Api::DeviceCheck => "none: needs a real device token".into(),
         None => "none: APNs speaks HTTP/2 only".into(),
     }
 }

@@ -53,10 +53,12 @@ pub fn apple_ads_client_id(value: &str) -> Result<String, String> {
         ));
     }
     if value.starts_with("BUSINESSAPI.") || value.starts_with("SCHOOLAPI.") {
-        return Err("is an Apple Business or School Manager client ID: Apple Ads' starts \
+        return Err(
+            "is an Apple Business or School Manager client ID: Apple Ads' starts \
                     with `SEARCHADS.`; for that API use api `business-manager` or \
                     `school-manager`"
-            .into());
+                .into(),
+        );
     }
     values::searchads_id(value, "clientId")
 }
@@ -100,4 +102,13 @@ pub fn team_id(api: Api, low: &Low, found: &mut Invalid) {
             ),
         );
     }
+}
+
+/// Whether the IDs set could be `api`'s by their form: `SEARCHADS.` IDs are Apple Ads'
+/// alone, and Apple Ads takes no other (for the message about a forgotten api).
+pub fn fit(api: Api, low: &Low) -> bool {
+    [low.team_id.as_deref(), low.client_id.as_deref()]
+        .into_iter()
+        .flatten()
+        .all(|id| id.starts_with(SEARCHADS) == (api == Api::AppleAds))
 }

@@ -102,7 +102,11 @@ fn required(api: Api, var: Var) -> String {
         Var::TeamId | Var::ClientId if api == Api::AppleAds => format!(
             "is not set: {title} name the Apple Ads API user's `{}`, `SEARCHADS.` followed by \
              a UUID, shown with the credentials in Apple Ads (Account Settings > API)",
-            if var == Var::TeamId { "teamId" } else { "clientId" }
+            if var == Var::TeamId {
+                "teamId"
+            } else {
+                "clientId"
+            }
         ),
         Var::TeamId => format!(
             "is not set: {title} are issued by your 10-character Team ID (Membership details \
@@ -161,7 +165,9 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
     let duration = duration(api, low, scope.as_ref(), found);
     let client_id = client_id(api, low, found);
     team_id(low, found);
-    client_ids::team_id(api, low, found);
+    if usage(api, Var::TeamId) != Usage::Unused && !found.failed(Var::TeamId) {
+        client_ids::team_id(api, low, found);
+    }
     service_id(api, low, found);
     maps_origin(api, low, scope.as_ref(), found);
     let spec = TokenSpec {
@@ -215,6 +221,7 @@ fn api_forgotten(low: &Low, found: &mut Invalid) {
     let candidates: Vec<String> = Api::ALL
         .into_iter()
         .filter(|&api| set.iter().all(|&v| usage(api, v) != Usage::Unused))
+        .filter(|&api| client_ids::fit(api, low))
         .map(|api| format!("`{}`", api.name()))
         .collect();
     let which = match candidates.as_slice() {
