@@ -136,11 +136,18 @@ def decode(token):
         return None
 
 
+def signed(form, field):
+    """The header and claims of the form's `field` when it is a token signed by the public
+    key and the form's client_id is one this server knows, else None."""
+    decoded = decode(form.get(field, ""))
+    return decoded if form.get("client_id") in args.client_id else None
+
+
 def client_secret_ok(form):
     """Sign in with Apple: `sub` is the client_id, `aud` Apple's, exp within six months
     of this server's clock ("as measured by the clock on Apple's servers")."""
-    decoded = decode(form.get("client_secret", ""))
-    if decoded is None or form.get("client_id") not in args.client_id:
+    decoded = signed(form, "client_secret")
+    if decoded is None:
         return False
     header, claims = decoded
     now = apple_now()
@@ -153,46 +160,44 @@ def client_secret_ok(form):
     )
 
 
+def exchanged_claims(form, field, names):
+    """The claims of a client-credentials request's `field` (Business/School Manager,
+    Apple Ads): signed, header `alg` and `kid` alone, exactly the claims `names`, and exp
+    "less than 180 days from the `iat` timestamp" and after this server's now; else None."""
+    decoded = signed(form, field)
+    if decoded is None or form.get("grant_type") != "client_credentials":
+        return None
+    header, claims = decoded
+    ok = set(header) == {"alg", "kid"} and set(claims) == names
+    ok = ok and claims["iat"] <= apple_now() < claims["exp"]
+    return claims if ok and claims["exp"] - claims["iat"] < ONE_HUNDRED_EIGHTY_DAYS else None
+
+
 def client_assertion_ok(form):
-    """Business/School Manager: iss = sub = client_id, Apple's `aud`, a jti, exp less
-    than 180 days after iat, and the scope that goes with the client ID's prefix."""
+    """Business/School Manager: iss = sub = client_id, Apple's `aud`, a jti, and the scope
+    that goes with the client ID's prefix."""
     client_id = form.get("client_id", "")
     scope = next((s for p, s in MANAGER_SCOPES.items() if client_id.startswith(p)), None)
-    decoded = decode(form.get("client_assertion", ""))
-    if decoded is None or client_id not in args.client_id:
-        return False
-    header, claims = decoded
+    claims = exchanged_claims(form, "client_assertion", {"iss", "sub", "iat", "exp", "aud", "jti"})
     return (
-        form.get("grant_type") == "client_credentials"
+        claims is not None
         and form.get("client_assertion_type") == ASSERTION_TYPE
         and form.get("scope") == scope
-        and set(header) == {"alg", "kid"}
-        and set(claims) == {"iss", "sub", "iat", "exp", "aud", "jti"}
         and claims["iss"] == claims["sub"] == client_id
         and claims["aud"] == MANAGER_AUDIENCE
-        and claims["iat"] <= apple_now() < claims["exp"]
-        and claims["exp"] - claims["iat"] < ONE_HUNDRED_EIGHTY_DAYS
     )
 
 
 def apple_ads_secret_ok(form):
-    """Apple Ads: header `alg`, `kid`; iss the SEARCHADS. team ID, sub = client_id, Apple's
-    `aud`, exp "less than 180 days from the `iat` timestamp" and after this server's now."""
-    client_id = form.get("client_id", "")
-    decoded = decode(form.get("client_secret", ""))
-    if decoded is None or client_id not in args.client_id:
-        return False
-    header, claims = decoded
+    """Apple Ads: iss the SEARCHADS. team ID, sub = client_id, Apple's `aud`, scope
+    `searchadsorg` (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`)."""
+    claims = exchanged_claims(form, "client_secret", {"iss", "sub", "iat", "exp", "aud"})
     return (
-        form.get("grant_type") == "client_credentials"
+        claims is not None
         and form.get("scope") == "searchadsorg"
-        and set(header) == {"alg", "kid"}
-        and set(claims) == {"iss", "sub", "iat", "exp", "aud"}
         and str(claims["iss"]).startswith("SEARCHADS.")
-        and claims["sub"] == client_id
+        and claims["sub"] == form["client_id"]
         and claims["aud"] == "https://appleid.apple.com"
-        and claims["iat"] <= apple_now() < claims["exp"]
-        and claims["exp"] - claims["iat"] < ONE_HUNDRED_EIGHTY_DAYS
     )
 
 
