@@ -246,6 +246,12 @@ fn every_service_but_apns_and_devicecheck_is_in_a_probe_table() {
         .chain(FORM_PROBES.iter())
         .map(|(api, _)| *api)
         .collect();
+    let names: Vec<&str> = asc_jwt::mint::token::Api::ALL
+        .map(|api| api.name())
+        .to_vec();
+    for api in &listed {
+        assert!(names.contains(api), "{api} is not a service");
+    }
     for api in asc_jwt::mint::token::Api::ALL {
         let expected = !api.is_connect() && asc_jwt::apple::probes::probe(api).is_some();
         assert_eq!(listed.contains(&api.name()), expected, "{}", api.name());
