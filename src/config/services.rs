@@ -36,7 +36,10 @@ pub const VARYING: [Var; 9] = [
 pub fn usage(api: Api, var: Var) -> Usage {
     use Api::*;
     use Usage::*;
-    let team = !api.is_connect() && !matches!(api, AppStoreServer) && !api.is_manager();
+    let team = matches!(
+        api,
+        SignInWithApple | Apns | Music | WeatherKit | Maps | AppleAds | DeviceCheck
+    );
     match var {
         Var::IssuerId if api == AppStoreServer => Required,
         Var::IssuerId | Var::KeyType if api.is_connect() => Optional,

@@ -36,8 +36,8 @@ pub const MAX_APP_STORE_SERVER_DURATION: u64 = 3600;
 pub const MAX_CLIENT_ASSERTION_DURATION: u64 = 180 * 86_400 - 1;
 /// Apple Ads client secrets: "180 days" less a day, so that a runner clock up to a day
 /// ahead of Apple's (with `iat` back-dated 60 s) still leaves `exp` "less than 180 days
-/// from the `iat` timestamp" by Apple's count; a day is also the furthest clock `apple`
-/// believes ([`crate::apple::clock::MAX_CLOCK_OFFSET`]). Apple's sample script uses
+/// from the `iat` timestamp" by Apple's count; a day is also as far off as clock `apple`
+/// believes Apple's clock to be. Apple's sample script uses
 /// exactly 180 days (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`).
 pub const APPLE_ADS_DEFAULT: u64 = 179 * 86_400;
 /// APNs: "If the value in the `iat` field is more than one hour old, APNs rejects any
