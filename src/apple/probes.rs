@@ -124,8 +124,8 @@ pub(crate) fn send(
         // Apple Ads' page (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`)
         // shows the same curl, parameters in the query string, though its text says
         // "Include the following parameters in the request body": the curl is followed,
-        // as for Business Manager, and as the published Apple Ads clients send it (Go
-        // `apple-search-ads-go`, keywordista#6 after a body form was refused).
+        // as for Business Manager (keywordista#6 moved to exactly this shape after its
+        // body form, with `client_assertion`, got `invalid_client` for fresh credentials).
         Probe::Form(path) if spec.api.is_exchanged() => {
             direct_unless_apple(agent.post(format!("{base}{path}")), base)
                 .query_pairs(form(spec, token))
