@@ -300,8 +300,8 @@ const DEVICECHECK_DURATION: &str = "is set, but DeviceCheck tokens have no `exp`
 /// `devicecheck/accessing-and-modifying-per-device-data` lists 401 "Invalid Authorization
 /// Token" and 400 "Bad Device Token", but not which Apple answers when both are wrong,
 /// and its development host is reported to answer 400 "Missing or badly formatted
-/// authorization token" to good tokens (DeviceCheckSample #3, #4): a made-up device
-/// token's 400 would not prove the token accepted.
+/// authorization token" to good tokens (marinosoftware/DeviceCheckSample#3, #4): a
+/// made-up device token's 400 would not prove the token accepted.
 const DEVICECHECK_VERIFY: &str = "is `true`, but DeviceCheck has no harmless request whose \
                                   answer shows a token accepted: Apple's documented answers \
                                   do not say whether a made-up device token is refused \
