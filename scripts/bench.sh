@@ -44,7 +44,7 @@ empty="$work/target-empty/release/empty"
 
 # Every kind of token, and the settings that mint it (test-only key and made-up IDs).
 kinds=(app-store-connect enterprise app-store-server sign-in-with-apple business-manager
-  school-manager apns music weatherkit maps)
+  school-manager apns music weatherkit maps apple-ads devicecheck)
 issuer=57246542-96fe-1a63-e053-0824d011072a
 uuid=e339d085-a821-438a-a527-d044edacf50a
 settings() {
@@ -56,9 +56,12 @@ settings() {
     sign-in-with-apple) export ASC_TEAM_ID=ABCDE12345 ASC_CLIENT_ID=com.example.web ;;
     business-manager) export ASC_KEY_ID=$uuid ASC_CLIENT_ID=BUSINESSAPI.$uuid ;;
     school-manager) export ASC_KEY_ID=$uuid ASC_CLIENT_ID=SCHOOLAPI.$uuid ;;
-    apns | music) export ASC_TEAM_ID=ABCDE12345 ;;
+    apns | music | devicecheck) export ASC_TEAM_ID=ABCDE12345 ;;
     weatherkit) export ASC_TEAM_ID=ABCDE12345 ASC_SERVICE_ID=com.example.weatherkit-client ;;
     maps) export ASC_TEAM_ID=ABCDE12345 ASC_SCOPE=server_api ;;
+    # The SEC1 file openssl makes, as Apple's page has Apple Ads users make their key.
+    apple-ads) export ASC_KEY_ID=$uuid ASC_TEAM_ID=SEARCHADS.$uuid ASC_CLIENT_ID=SEARCHADS.$uuid \
+      ASC_PRIVATE_KEY_PATH=tests/fixtures/test-only-p256-sec1.pem ;;
   esac
 }
 # A kind that does not mint would be timed on its error path: refuse to go on.

@@ -13,11 +13,16 @@ Answers HEAD with a Date header `--offset` seconds off this machine's clock, and
   `--client-id` and `client_secret` a well-formed client secret for it (the dummy code is
   all that is wrong), else 400 `invalid_client`
   (`signinwithapplerestapi/generate-and-validate-tokens`, `…/errorresponse`);
-- POST /auth/oauth2/token (Apple Business/School Manager) with 200 and a new access token
-  for a client-credentials request with every field right, in the query string and no
-  body as Apple's page sends it, else 400 `invalid_client`
+- POST /auth/oauth2/token (Apple Business/School Manager, and Apple Ads when `client_id`
+  starts with `SEARCHADS.`) with 200 and a new access token for a client-credentials
+  request with every field right, in the query string and no body as Apple's pages send
+  it, else 400 `invalid_client`
   (`apple-school-and-business-manager-api/implementing-oauth-for-the-apple-school-manager-
-  and-apple-business-api`). The access token is written to --access-token-file.
+  and-apple-business-api`; `apple_ads/implementing-oauth-for-the-apple-search-ads-api`).
+  The access token is written to --access-token-file;
+- GET /api/v5/campaigns (Apple Ads) with 200 when its bearer token is an access token this
+  server issued and it sends `X-AP-Context: orgId=<digits>`, 403 without that header, else
+  401 (`apple_ads/calling-the-apple-search-ads-api`).
 "Well-formed" means what Apple checks: three base64url parts, ES256 with a valid
 signature by --public-key (the test key's by default), and the service's exact header,
 claims and times on this server's clock. Writes its port to --port-file. Never listens
@@ -135,11 +140,18 @@ def decode(token):
         return None
 
 
+def signed(form, field):
+    """The header and claims of the form's `field` when it is a token signed by the public
+    key and the form's client_id is one this server knows, else None."""
+    decoded = decode(form.get(field, ""))
+    return decoded if form.get("client_id") in args.client_id else None
+
+
 def client_secret_ok(form):
     """Sign in with Apple: `sub` is the client_id, `aud` Apple's, exp within six months
     of this server's clock ("as measured by the clock on Apple's servers")."""
-    decoded = decode(form.get("client_secret", ""))
-    if decoded is None or form.get("client_id") not in args.client_id:
+    decoded = signed(form, "client_secret")
+    if decoded is None:
         return False
     header, claims = decoded
     now = apple_now()
@@ -152,25 +164,44 @@ def client_secret_ok(form):
     )
 
 
+def exchanged_claims(form, field, names):
+    """The claims of a client-credentials request's `field` (Business/School Manager,
+    Apple Ads): signed, header `alg` and `kid` alone, exactly the claims `names`, and exp
+    "less than 180 days from the `iat` timestamp" and after this server's now; else None."""
+    decoded = signed(form, field)
+    if decoded is None or form.get("grant_type") != "client_credentials":
+        return None
+    header, claims = decoded
+    ok = set(header) == {"alg", "kid"} and set(claims) == names
+    ok = ok and claims["iat"] <= apple_now() < claims["exp"]
+    return claims if ok and claims["exp"] - claims["iat"] < ONE_HUNDRED_EIGHTY_DAYS else None
+
+
 def client_assertion_ok(form):
-    """Business/School Manager: iss = sub = client_id, Apple's `aud`, a jti, exp less
-    than 180 days after iat, and the scope that goes with the client ID's prefix."""
+    """Business/School Manager: iss = sub = client_id, Apple's `aud`, a jti, and the scope
+    that goes with the client ID's prefix."""
     client_id = form.get("client_id", "")
     scope = next((s for p, s in MANAGER_SCOPES.items() if client_id.startswith(p)), None)
-    decoded = decode(form.get("client_assertion", ""))
-    if decoded is None or client_id not in args.client_id:
-        return False
-    header, claims = decoded
+    claims = exchanged_claims(form, "client_assertion", {"iss", "sub", "iat", "exp", "aud", "jti"})
     return (
-        form.get("grant_type") == "client_credentials"
+        claims is not None
         and form.get("client_assertion_type") == ASSERTION_TYPE
         and form.get("scope") == scope
-        and set(header) == {"alg", "kid"}
-        and set(claims) == {"iss", "sub", "iat", "exp", "aud", "jti"}
         and claims["iss"] == claims["sub"] == client_id
         and claims["aud"] == MANAGER_AUDIENCE
-        and claims["iat"] <= apple_now() < claims["exp"]
-        and claims["exp"] - claims["iat"] < ONE_HUNDRED_EIGHTY_DAYS
+    )
+
+
+def apple_ads_secret_ok(form):
+    """Apple Ads: iss the SEARCHADS. team ID, sub = client_id, Apple's `aud`, scope
+    `searchadsorg` (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`)."""
+    claims = exchanged_claims(form, "client_secret", {"iss", "sub", "iat", "exp", "aud"})
+    return (
+        claims is not None
+        and form.get("scope") == "searchadsorg"
+        and str(claims["iss"]).startswith("SEARCHADS.")
+        and claims["sub"] == form["client_id"]
+        and claims["aud"] == "https://appleid.apple.com"
     )
 
 
@@ -220,6 +251,13 @@ class Apple(http.server.BaseHTTPRequestHandler):
             ok = authorization.removeprefix("Bearer ") in issued
             servers = b'{"data":[{"type":"mdmServers","id":"1"}],"links":{},"meta":{"paging":{}}}'
             return self.answer(200 if ok else 401, servers if ok else NOT_AUTHORIZED)
+        if self.path == "/api/v5/campaigns":
+            if authorization.removeprefix("Bearer ") not in issued:
+                return self.answer(401, b'{"error":{"errors":[{"messageCode":"UNAUTHORIZED"}]}}')
+            context = self.headers.get("X-AP-Context", "")
+            if not (context.startswith("orgId=") and context[6:].isdigit()):
+                return self.answer(403, b'{"error":{"errors":[{"messageCode":"FORBIDDEN"}]}}')
+            return self.answer(200, b'{"data":[{"id":1,"name":"fake campaign"}],"error":null}')
         ok = self.path == "/v1/apps?limit=1" and connect_token_ok(authorization)
         self.answer(200 if ok else 401, b'{"data":[]}' if ok else NOT_AUTHORIZED)
 
@@ -230,8 +268,8 @@ class Apple(http.server.BaseHTTPRequestHandler):
             "application/x-www-form-urlencoded"
         )
         path, _, query = self.path.partition("?")
-        # Sign in with Apple's form is in the body; the Business/School Manager exchange's
-        # in the query string, with no body, as Apple's page shows it.
+        # Sign in with Apple's form is in the body; the Business/School Manager and Apple Ads
+        # exchanges' in the query string, with no body, as Apple's pages show them.
         in_query = path == "/auth/oauth2/token"
         if (query if not in_query else text):
             return self.answer(400, oauth_error("invalid_request"))
@@ -242,8 +280,14 @@ class Apple(http.server.BaseHTTPRequestHandler):
             return self.answer(400, oauth_error("invalid_request"))
         if path == "/auth/token":
             self.sign_in_with_apple(form)
+        elif in_query and form.get("client_id", "").startswith("SEARCHADS."):
+            self.exchange(form, {"grant_type", "client_id", "client_secret", "scope"}, apple_ads_secret_ok)
         elif in_query:
-            self.manager(form)
+            self.exchange(
+                form,
+                {"grant_type", "client_id", "client_assertion_type", "client_assertion", "scope"},
+                client_assertion_ok,
+            )
         else:
             self.answer(404, b'{"error":"not_found"}')
 
@@ -258,11 +302,10 @@ class Apple(http.server.BaseHTTPRequestHandler):
         body = {"error": "invalid_grant", "error_description": "The code has expired or has been revoked."}
         self.answer(400, json.dumps(body).encode())
 
-    def manager(self, form):
-        fields = {"grant_type", "client_id", "client_assertion_type", "client_assertion", "scope"}
+    def exchange(self, form, fields, credentials_ok):
         if set(form) != fields:
             return self.answer(400, oauth_error("invalid_request"))
-        if not client_assertion_ok(form):
+        if not credentials_ok(form):
             return self.answer(400, oauth_error("invalid_client"))
         access_token = "fake-apple-access-token." + secrets.token_hex(24)
         issued.add(access_token)

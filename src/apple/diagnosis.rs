@@ -96,7 +96,7 @@ fn diagnosis(status: u16, codes: &[&str], ctx: &Context) -> Vec<String> {
 fn status_lines(status: u16, api: Api) -> Vec<String> {
     let mut lines = Vec::new();
     match status {
-        // Only the Business/School Manager exchange is refused with a 2xx.
+        // Only an exchange (Business/School Manager, Apple Ads) is refused with a 2xx.
         200..=299 => lines.push(format!(
             "HTTP {status} without an access token that a header can carry (`access_token`, \
              printable ASCII without spaces) is not the answer Apple's token endpoint gives; \
@@ -162,7 +162,8 @@ fn service_lines(api: Api, codes: &[&str], team_key: bool) -> Vec<String> {
              duration set)"
                 .into(),
         ],
-        Api::Apns => Vec::new(),
+        Api::AppleAds => APPLE_ADS.map(String::from).to_vec(),
+        Api::Apns | Api::DeviceCheck => Vec::new(),
         Api::Music => line(
             "the key must have MusicKit enabled (Certificates, IDs & Profiles > Keys), and \
              ASC_TEAM_ID be the Team ID of the account that owns it",
@@ -177,6 +178,19 @@ fn service_lines(api: Api, codes: &[&str], team_key: bool) -> Vec<String> {
         ),
     }
 }
+
+/// Apple Ads' classic mistakes (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`):
+/// the three IDs of the credentials block, the uploaded public key, `exp` under 180 days.
+const APPLE_ADS: [&str; 3] = [
+    "`invalid_client`: the secret's `kid` (ASC_KEY_ID), `iss` (ASC_TEAM_ID) and `sub` \
+     (ASC_CLIENT_ID) must be the `keyId`, `teamId` and `clientId` shown together \
+     with the credentials in Apple Ads (Account Settings > API), each in its place: \
+     swapped IDs are refused",
+    "the public key uploaded there must be this private key's (`openssl ec -in \
+     private-key.pem -pubout`): after a new key pair, upload its public key again",
+    "a secret past its `exp` is refused: Apple allows less than 180 days, so rotate \
+     it before then (this run's lives for the duration set)",
+];
 
 /// The key kind's and the audience's mistakes, for App Store Connect and Enterprise.
 fn connect_lines(api: Api, team_key: bool) -> Vec<String> {
@@ -232,6 +246,7 @@ fn revoked_line(api: Api) -> String {
     let listed = match api {
         _ if api.is_connect() || api == Api::AppStoreServer => "App Store Connect",
         _ if api.is_manager() => "the API account in Apple Business or School Manager",
+        Api::AppleAds => "Apple Ads (Account Settings > API)",
         _ => "Certificates, IDs & Profiles > Keys in your developer account",
     };
     format!(

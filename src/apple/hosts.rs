@@ -12,12 +12,17 @@ pub fn base_url(api: Api) -> &'static str {
         // production environments" (Apple, developer forums 711801); hosts from
         // `appstoreserverapi/get-transaction-info`.
         Api::AppStoreServer => "https://api.storekit-sandbox.apple.com",
-        Api::SignInWithApple => "https://appleid.apple.com",
+        // `apple_ads/implementing-oauth-for-the-apple-search-ads-api`: the token endpoint
+        // `https://appleid.apple.com/auth/oauth2/token`.
+        Api::SignInWithApple | Api::AppleAds => "https://appleid.apple.com",
         Api::BusinessManager | Api::SchoolManager => "https://account.apple.com",
         Api::Apns => "https://api.push.apple.com",
         Api::Music => "https://api.music.apple.com",
         Api::WeatherKit => "https://weatherkit.apple.com",
         Api::Maps => "https://maps-api.apple.com",
+        // "you must use the production base URL `https://api.devicecheck.apple.com`"
+        // (`devicecheck/accessing-and-modifying-per-device-data`); only its clock is read.
+        Api::DeviceCheck => "https://api.devicecheck.apple.com",
     }
 }
 

@@ -14,7 +14,8 @@ pub enum Probe<'a> {
     /// `GET` with the token as bearer.
     Get(&'a str),
     /// `POST` of a form that carries the token (OAuth token endpoints): in the body for
-    /// Sign in with Apple, in the query string for Business/School Manager (`send`).
+    /// Sign in with Apple, in the query string for Business/School Manager and Apple Ads
+    /// (`send`).
     Form(&'a str),
 }
 
@@ -24,7 +25,7 @@ pub enum Probe<'a> {
 pub const DUMMY_CODE: &str = "asc-jwt-verify-dummy-code";
 
 /// The request [`verify`](crate::apple::verify::verify) makes for `api`'s tokens without a scope; `None` for APNs,
-/// which speaks HTTP/2 only.
+/// which speaks HTTP/2 only, and DeviceCheck (`services` says why).
 pub fn probe(api: Api) -> Option<Probe<'static>> {
     Some(match api {
         Api::AppStoreConnect => Probe::Get("/v1/apps?limit=1"),
@@ -36,7 +37,10 @@ pub fn probe(api: Api) -> Option<Probe<'static>> {
         Api::SignInWithApple => Probe::Form("/auth/token"),
         // The OAuth page (see `token::MAX_CLIENT_ASSERTION_DURATION`): the exchange itself.
         Api::BusinessManager | Api::SchoolManager => Probe::Form("/auth/oauth2/token"),
-        Api::Apns => return None,
+        // `apple_ads/implementing-oauth-for-the-apple-search-ads-api`, "Request an Access
+        // Token": the exchange itself.
+        Api::AppleAds => Probe::Form("/auth/oauth2/token"),
+        Api::Apns | Api::DeviceCheck => return None,
         // `applemusicapi/get-a-storefront`.
         Api::Music => Probe::Get("/v1/storefronts/us"),
         // Apple's example on `weatherkitrestapi/request-authentication-for-weatherkit-rest-api`.
@@ -72,6 +76,14 @@ fn form<'a>(spec: &'a TokenSpec, token: &'a str) -> Vec<(&'static str, &'a str)>
             ("client_secret", token),
             ("code", DUMMY_CODE),
             ("grant_type", "authorization_code"),
+        ],
+        // The OAuth page's curl, in its order: `grant_type=client_credentials&client_id=…
+        // &client_secret=…&scope=searchadsorg`.
+        Api::AppleAds => vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", token),
+            ("scope", "searchadsorg"),
         ],
         _ => vec![
             ("grant_type", "client_credentials"),
@@ -109,7 +121,12 @@ pub(crate) fn send(
         // manager-and-apple-business-api`, "Request an access token": `curl -X POST -H
         // 'Content-Type: application/x-www-form-urlencoded' 'https://account.apple.com/
         // auth/oauth2/token?grant_type=client_credentials&client_id=…'`, no body.
-        Probe::Form(path) if spec.api.is_manager() => {
+        // Apple Ads' page (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`)
+        // shows the same curl, parameters in the query string, though its text says
+        // "Include the following parameters in the request body": the curl is followed,
+        // as for Business Manager (keywordista#6 moved to exactly this shape after its
+        // body form, with `client_assertion`, got `invalid_client` for fresh credentials).
+        Probe::Form(path) if spec.api.is_exchanged() => {
             direct_unless_apple(agent.post(format!("{base}{path}")), base)
                 .query_pairs(form(spec, token))
                 .content_type("application/x-www-form-urlencoded")
@@ -125,8 +142,9 @@ pub fn probe_words(api: Api) -> String {
     let host = base_url(api).trim_start_matches("https://");
     match probe(api) {
         Some(Probe::Get(path)) => format!("GET {host}{path}"),
-        Some(Probe::Form(path)) if api.is_manager() => format!("POST {host}{path}?…"),
+        Some(Probe::Form(path)) if api.is_exchanged() => format!("POST {host}{path}?…"),
         Some(Probe::Form(path)) => format!("POST {host}{path}"),
+        None if api == Api::DeviceCheck => "none: needs a real device token".into(),
         None => "none: APNs speaks HTTP/2 only".into(),
     }
 }

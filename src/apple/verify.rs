@@ -39,7 +39,7 @@ pub enum Verdict {
         /// The first answer was a 401, and a freshly minted token was accepted when
         /// asked again.
         after_401: bool,
-        /// Business/School Manager: the access token the exchange gave.
+        /// Business/School Manager, Apple Ads: the access token the exchange gave.
         access_token: Option<AccessToken>,
     },
     /// Anything else, with Apple's error entries when the body had them.
@@ -105,8 +105,8 @@ pub fn verify_after<E>(
 
 fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdict, String> {
     let probe = request(spec).ok_or(
-        "this token cannot be checked: APNs speaks HTTP/2 only, and a scope without a GET \
-         entry allows no harmless request",
+        "this token cannot be checked: APNs speaks HTTP/2 only, DeviceCheck has no harmless \
+         request, and a scope without a GET entry allows none",
     )?;
     let started = Instant::now();
     // A transport error may quote the URL, whose query carries a manager's assertion.
@@ -148,7 +148,7 @@ fn judge(api: Api, status: u16, millis: u128, body: &str) -> Verdict {
     };
     let codes: Vec<&str> = errors.iter().flatten().map(|e| e.code.as_str()).collect();
     match (api, status) {
-        (Api::BusinessManager | Api::SchoolManager, 200) => match access_token(body) {
+        (_, 200) if api.is_exchanged() => match access_token(body) {
             Some(access) => accepted(Some(access)),
             None => Verdict::Refused {
                 status,
@@ -156,7 +156,9 @@ fn judge(api: Api, status: u16, millis: u128, body: &str) -> Verdict {
                 unreadable_body: true,
             },
         },
-        (Api::BusinessManager | Api::SchoolManager, _) => refused(),
+        // Apple Ads: `invalid_client` and the other OAuth errors, as for Sign in with Apple
+        // on the same server (`signinwithapplerestapi/errorresponse`).
+        _ if api.is_exchanged() => refused(),
         // Only the authorization code was wrong: the secret itself passed.
         (Api::SignInWithApple, 400) if codes == ["invalid_grant"] => accepted(None),
         // Read, and only the transaction was not found.

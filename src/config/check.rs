@@ -216,9 +216,10 @@ fn swapped_ids(raw: &Raw, found: &mut Invalid) {
     let (Some(key_id), Some(issuer_id)) = (raw.key_id.as_deref(), raw.issuer_id.as_deref()) else {
         return;
     };
-    // Business and School Manager key IDs are UUIDs, and their tokens have no issuer ID.
+    // Business/School Manager and Apple Ads key IDs are UUIDs, and their tokens have no
+    // issuer ID.
     let api = raw.api.as_deref().map(values::one_of::<Api>);
-    if matches!(api, Some(Ok(api)) if api.is_manager()) {
+    if matches!(api, Some(Ok(api)) if api.has_uuid_key_id()) {
         return;
     }
     if values::uuid_shape(key_id).is_ok() && values::is_key_id(issuer_id) {

@@ -2,6 +2,7 @@
 //! depend on the service: from the values the table's parsers read ([`Low`]) to the
 //! token's [`TokenSpec`]. Pure, like the rest of `config`, which calls it.
 
+use crate::config::client_ids::{self, manager_client_id, manager_prefix};
 use crate::config::problems::Invalid;
 use crate::config::settings::{Low, Var};
 use crate::config::values;
@@ -35,18 +36,21 @@ pub const VARYING: [Var; 9] = [
 pub fn usage(api: Api, var: Var) -> Usage {
     use Api::*;
     use Usage::*;
-    let team = matches!(api, SignInWithApple | Apns | Music | WeatherKit | Maps);
+    let team = matches!(
+        api,
+        SignInWithApple | Apns | Music | WeatherKit | Maps | AppleAds | DeviceCheck
+    );
     match var {
         Var::IssuerId if api == AppStoreServer => Required,
         Var::IssuerId | Var::KeyType if api.is_connect() => Optional,
         Var::Scope if api.is_connect() || api == Maps => Optional,
         Var::TeamId if team => Required,
         Var::BundleId if api == AppStoreServer => Required,
-        Var::ClientId if api == SignInWithApple || api.is_manager() => Required,
+        Var::ClientId if matches!(api, SignInWithApple | AppleAds) || api.is_manager() => Required,
         Var::ServiceId if api == WeatherKit => Required,
         Var::Origin if matches!(api, Music | Maps) => Optional,
-        // APNs tokens have no `exp`.
-        Var::Duration if api != Apns => Optional,
+        // APNs and DeviceCheck tokens have no `exp`.
+        Var::Duration if !matches!(api.lifetime(), Lifetime::Fixed(_)) => Optional,
         _ => Unused,
     }
 }
@@ -77,6 +81,7 @@ fn unused(api: Api, var: Var) -> String {
         ),
         // Nothing to set instead: the whole message.
         (Api::Apns, Var::Duration) => return APNS_DURATION.into(),
+        (Api::DeviceCheck, Var::Duration) => return DEVICECHECK_DURATION.into(),
         _ => None,
     };
     let users: Vec<String> = Api::ALL
@@ -97,6 +102,15 @@ fn unused(api: Api, var: Var) -> String {
 fn required(api: Api, var: Var) -> String {
     let title = api.title();
     match var {
+        Var::TeamId | Var::ClientId if api == Api::AppleAds => format!(
+            "is not set: {title} name the Apple Ads API user's `{}`, `SEARCHADS.` followed by \
+             a UUID, shown with the credentials in Apple Ads (Account Settings > API)",
+            if var == Var::TeamId {
+                "teamId"
+            } else {
+                "clientId"
+            }
+        ),
         Var::TeamId => format!(
             "is not set: {title} are issued by your 10-character Team ID (Membership details \
              in your Apple Developer account)"
@@ -125,14 +139,6 @@ fn required(api: Api, var: Var) -> String {
     }
 }
 
-/// The prefix of a Business or School Manager client ID.
-pub fn manager_prefix(api: Api) -> &'static str {
-    match api {
-        Api::SchoolManager => "SCHOOLAPI.",
-        _ => "BUSINESSAPI.",
-    }
-}
-
 /// Every check that depends on the service, and the spec when all pass.
 pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
     let Some(api) = found.or(Var::Api, low.api, Api::AppStoreConnect) else {
@@ -154,7 +160,7 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
         }
     }
     connect_only(api, low, found);
-    apns_limits(api, low, found);
+    unaskable(api, low, found);
     let key_id = key_id(api, low, found);
     let (key_type, issuer_id) = issuer(api, low, found);
     let scope = scope(api, low, found);
@@ -162,6 +168,9 @@ pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
     let duration = duration(api, low, scope.as_ref(), found);
     let client_id = client_id(api, low, found);
     team_id(low, found);
+    if usage(api, Var::TeamId) != Usage::Unused && !found.failed(Var::TeamId) {
+        client_ids::team_id(api, low, found);
+    }
     service_id(api, low, found);
     maps_origin(api, low, scope.as_ref(), found);
     let spec = TokenSpec {
@@ -217,6 +226,7 @@ fn api_forgotten(low: &Low, found: &mut Invalid) {
     let candidates: Vec<String> = Api::ALL
         .into_iter()
         .filter(|&api| set.iter().all(|&v| usage(api, v) != Usage::Unused))
+        .filter(|&api| client_ids::fit(api, low))
         .map(|api| format!("`{}`", api.name()))
         .collect();
     let which = match candidates.as_slice() {
@@ -276,17 +286,20 @@ fn connect_only(api: Api, low: &Low, found: &mut Invalid) {
     }
 }
 
-/// APNs cannot be asked (`apple::probe` has no request for it): neither its verdict nor
-/// its clock.
-fn apns_limits(api: Api, low: &Low, found: &mut Invalid) {
-    if api != Api::Apns {
-        return;
-    }
+/// What `apple::probe` has no request for: APNs (neither its verdict nor its clock) and
+/// DeviceCheck's verdict.
+fn unaskable(api: Api, low: &Low, found: &mut Invalid) {
+    let (verify, clock) = match api {
+        Api::Apns => (APNS_VERIFY, Some(APNS_CLOCK)),
+        Api::DeviceCheck => (DEVICECHECK_VERIFY, None),
+        _ => return,
+    };
     if low.verify {
-        found.problem(Var::Verify, APNS_VERIFY);
+        found.problem(Var::Verify, verify);
     }
-    if low.clock == Some(crate::config::settings::Clock::Apple) {
-        found.problem(Var::Clock, APNS_CLOCK);
+    if let Some(words) = clock.filter(|_| low.clock == Some(crate::config::settings::Clock::Apple))
+    {
+        found.problem(Var::Clock, words);
     }
 }
 
@@ -298,6 +311,19 @@ const APNS_VERIFY: &str = "is `true`, but APNs speaks HTTP/2 only, which asc-jwt
                            check it, and unset this";
 const APNS_CLOCK: &str = "is `apple`, but APNs speaks HTTP/2 only, which asc-jwt's client does \
                           not, so its clock cannot be read; use `local`";
+const DEVICECHECK_DURATION: &str = "is set, but DeviceCheck tokens have no `exp`: they are made \
+                                    as APNs tokens are, which Apple accepts for one hour \
+                                    after `iat`; unset it";
+/// `devicecheck/accessing-and-modifying-per-device-data` lists 401 "Invalid Authorization
+/// Token" and 400 "Bad Device Token", but not which Apple answers when both are wrong,
+/// and its development host is reported to answer 400 "Missing or badly formatted
+/// authorization token" to good tokens (marinosoftware/DeviceCheckSample#3, #4): a
+/// made-up device token's 400 would not prove the token accepted.
+const DEVICECHECK_VERIFY: &str = "is `true`, but DeviceCheck has no harmless request whose \
+                                  answer shows a token accepted: Apple's documented answers \
+                                  do not say whether a made-up device token is refused \
+                                  before or after the token is checked; check it with a \
+                                  real device token from your app, and unset this";
 const KEY_ID_UNSET: &str = "is not set: expected the key ID shown next to the key in App Store \
                             Connect or your developer account, e.g. `2X9R4HXF34`";
 
@@ -312,21 +338,22 @@ fn key_id(api: Api, low: &Low, found: &mut Invalid) -> Option<String> {
     };
     // Where no issuer ID is in play, a UUID here is a manager key's ID, not a pasted
     // issuer ID.
-    let manager_key =
-        !api.is_manager() && usage(api, Var::IssuerId) == Usage::Unused && values::is_uuid(value);
+    let manager_key = !api.has_uuid_key_id()
+        && usage(api, Var::IssuerId) == Usage::Unused
+        && values::is_uuid(value);
     if manager_key {
         found.problem(
             Var::KeyId,
             format!(
-                "is a UUID, which only Apple Business and School Manager keys have: use api \
-                 `business-manager` or `school-manager` for such a key; {} need a key ID of \
-                 10 letters and digits, e.g. `2X9R4HXF34`",
+                "is a UUID, which only Apple Business and School Manager and Apple Ads keys \
+                 have: use api `business-manager`, `school-manager` or `apple-ads` for such a \
+                 key; {} need a key ID of 10 letters and digits, e.g. `2X9R4HXF34`",
                 api.title()
             ),
         );
         return None;
     }
-    let result = match api.is_manager() {
+    let result = match api.has_uuid_key_id() {
         true => values::manager_key_id(value),
         false => values::key_id(value),
     };
@@ -450,6 +477,11 @@ fn client_id(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<String>>
         return Some(None);
     }
     let value = low.client_id.as_deref()?;
+    if api == Api::AppleAds {
+        let result = client_ids::apple_ads_client_id(value);
+        return found.take(Var::ClientId, result).map(Some);
+    }
+    found.take(Var::ClientId, client_ids::not_apple_ads(api, value))?;
     if values::is_key_id(value) {
         let expected = match api.is_manager() {
             true => format!("`{}` followed by a UUID", manager_prefix(api)),
@@ -520,33 +552,6 @@ fn service_id(api: Api, low: &Low, found: &mut Invalid) {
              without `TEAMID.`",
         );
     }
-}
-
-/// A Business or School Manager client ID: `api`'s prefix, then a UUID.
-pub fn manager_client_id(api: Api, value: &str) -> Result<String, String> {
-    let prefix = manager_prefix(api);
-    let (other, product, other_api) = match api {
-        Api::SchoolManager => ("BUSINESSAPI.", "Apple Business Manager", "business-manager"),
-        _ => ("SCHOOLAPI.", "Apple School Manager", "school-manager"),
-    };
-    if value.starts_with(other) {
-        return Err(format!(
-            "starts with `{other}`, so it is an {product} client ID: use api `{other_api}`, \
-             or the client ID that starts with `{prefix}`"
-        ));
-    }
-    let Some(uuid) = value.strip_prefix(prefix) else {
-        return Err(format!(
-            "must start with `{prefix}` followed by a UUID: copy the client ID shown with the \
-             API account"
-        ));
-    };
-    if !values::is_uuid(uuid) {
-        return Err(format!(
-            "must be `{prefix}` followed by a UUID (8-4-4-4-12 hex digits)"
-        ));
-    }
-    Ok(value.to_owned())
 }
 
 /// A Team ID that equals the key ID: one of the two was copied into the other's place.

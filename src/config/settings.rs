@@ -115,6 +115,8 @@ impl Choice for Api {
         ("music", Api::Music),
         ("weatherkit", Api::WeatherKit),
         ("maps", Api::Maps),
+        ("apple-ads", Api::AppleAds),
+        ("devicecheck", Api::DeviceCheck),
     ];
 }
 
@@ -160,8 +162,8 @@ settings! {
     KeyId key_id {
         env: "ASC_KEY_ID", input: Some("key-id"), section: Section::Token, unset: Unset::Required,
         help: "key ID, goes in the header's `kid`; exactly 10 ASCII letters and digits, \
-               lower case is upper-cased (`business-manager`, `school-manager`: the key's \
-               8-4-4-4-12 UUID)",
+               lower case is upper-cased (`business-manager`, `school-manager`, `apple-ads`: \
+               the key's 8-4-4-4-12 UUID)",
         parse: |v, low| set(&mut low.key_id, Ok(Some(v.to_owned()))),
     }
     IssuerId issuer_id {
@@ -192,16 +194,17 @@ settings! {
     Duration duration {
         env: "ASC_DURATION", input: Some("duration"), section: Section::Token,
         unset: Unset::Default("per api: 15552000 (180 days) for `sign-in-with-apple`, \
-                            otherwise 1200 (20 minutes)"),
+                            15465600 (179 days) for `apple-ads`, otherwise 1200 (20 \
+                            minutes)"),
         help: "token lifetime `exp - iat` in seconds, from 120 to the api's maximum: 1200 \
                (`enterprise`; `app-store-connect`, or 15777000, six months, when every \
                scope entry is a GET of one of the thirteen Xcode Cloud and metrics \
                resources Apple lets live long, e.g. `/v1/ciProducts`, \
                `/v1/ciWorkflows/{id}`, `/v1/apps/{id}/perfPowerMetrics`: a longer \
                duration's message names them); 3600 (`app-store-server`); 15551999 \
-               (under 180 days: `business-manager`, `school-manager`); 15777000 (the \
-               others); must be unset for `apns`, whose tokens have no `exp` and work for \
-               3600",
+               (under 180 days: `business-manager`, `school-manager`, `apple-ads`); \
+               15777000 (the others); must be unset for `apns` and `devicecheck`, whose \
+               tokens have no `exp` and work for 3600",
         parse: |v, low| set(&mut low.duration, values::seconds(v).map(Some)),
     }
     Scope scope {
@@ -223,14 +226,18 @@ settings! {
                API, which asks for a new token per request: mint one each time, a mint \
                costs about a millisecond), `sign-in-with-apple` (client secret), `business-manager` or \
                `school-manager` (client assertion), `apns` (provider token), `music` \
-               (MusicKit developer token), `weatherkit` or `maps`",
+               (MusicKit developer token), `weatherkit`, `maps`, `apple-ads` (Apple Ads API \
+               client secret) or `devicecheck`",
         parse: |v, low| set(&mut low.api, one_of(v).map(Some)),
     }
     TeamId team_id {
         env: "ASC_TEAM_ID", input: Some("team-id"), section: Section::Token,
         unset: Unset::Rule("required for `sign-in-with-apple`, `apns`, `music`, \
-                            `weatherkit` and `maps`, must be unset otherwise"),
-        help: "your 10-character Team ID, goes in `iss`; lower case is upper-cased",
+                            `weatherkit`, `maps`, `apple-ads` and `devicecheck`, must be \
+                            unset otherwise"),
+        help: "your 10-character Team ID, goes in `iss`; lower case is upper-cased \
+               (`apple-ads`: the `SEARCHADS.…` team ID shown with the API credentials, as \
+               written)",
         parse: |v, low| set(&mut low.team_id, values::team_id(v).map(Some)),
     }
     BundleId bundle_id {
@@ -241,10 +248,11 @@ settings! {
     }
     ClientId client_id {
         env: "ASC_CLIENT_ID", input: Some("client-id"), section: Section::Token,
-        unset: Unset::Rule("required for `sign-in-with-apple`, `business-manager` and \
-                            `school-manager`, must be unset otherwise"),
+        unset: Unset::Rule("required for `sign-in-with-apple`, `business-manager`, \
+                            `school-manager` and `apple-ads`, must be unset otherwise"),
         help: "goes in `sub`: the Services ID or App ID that signs in (`sign-in-with-apple`, \
-               case-sensitive), or the `BUSINESSAPI.…`/`SCHOOLAPI.…` client ID (also `iss`)",
+               case-sensitive), the `BUSINESSAPI.…`/`SCHOOLAPI.…` client ID (also `iss`), \
+               or the `SEARCHADS.…` client ID (`apple-ads`)",
         parse: |v, low| set(&mut low.client_id, values::identifier(v, "com.example.web").map(Some)),
     }
     ServiceId service_id {
@@ -317,7 +325,8 @@ settings! {
         unset: Unset::Value("false"),
         help: "`true`: after minting, ask Apple with one harmless request per api (listed \
                below); exit 3 with Apple's error and a diagnosis if it refuses; not \
-               available for `apns`, which speaks HTTP/2 only",
+               available for `apns`, which speaks HTTP/2 only, nor `devicecheck`, whose \
+               documented answers cannot show a token accepted without a real device",
         parse: |v, low| set(&mut low.verify, one_of(v)),
     }
     ApiBaseUrl api_base_url {
@@ -494,8 +503,8 @@ honoured):
 ";
 
 const HELP_PROBES: &str = "\
-What ASC_VERIFY asks, per api (Business/School Manager: the exchange for an access
-token, its parameters in the query string; Sign in with Apple: a dummy code, so
+What ASC_VERIFY asks, per api (Business/School Manager, Apple Ads: the exchange for an
+access token, its parameters in the query string; Sign in with Apple: a dummy code, so
 `invalid_grant` means the secret was accepted; a 401 is asked again once, 2 s later,
 with a freshly minted token, which is then the one written). A token with ASC_SCOPE
 (`app-store-connect`, `enterprise`) is asked with the scope's first GET entry as

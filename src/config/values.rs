@@ -339,6 +339,10 @@ pub fn team_id(value: &str) -> Result<String, String> {
     if looks_like_key(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
     }
+    // Apple Ads' team ID, kept as written; which api it fits is `services`' to say.
+    if value.starts_with(SEARCHADS) {
+        return searchads_id(value, "teamId");
+    }
     if !is_key_id(value) {
         return Err(format!(
             "is {}: {EXPECTED}",
@@ -349,6 +353,22 @@ pub fn team_id(value: &str) -> Result<String, String> {
         ));
     }
     Ok(value.to_ascii_uppercase())
+}
+
+/// The prefix of Apple Ads' team and client IDs.
+pub const SEARCHADS: &str = "SEARCHADS.";
+
+/// An Apple Ads team or client ID: `SEARCHADS.` and a UUID, as in Apple's example payload
+/// (`"iss": "SEARCHADS.9703f56c-10ce-4876-8f59-e78e5e23a152"`, `apple_ads/implementing-
+/// oauth-for-the-apple-search-ads-api`); `field` names it in the credentials Apple shows.
+pub fn searchads_id(value: &str, field: &str) -> Result<String, String> {
+    match value.strip_prefix(SEARCHADS).filter(|rest| is_uuid(rest)) {
+        Some(_) => Ok(value.to_owned()),
+        None => Err(format!(
+            "must be `{SEARCHADS}` followed by a UUID (8-4-4-4-12 hex digits): copy the \
+             `{field}` shown with the credentials in Apple Ads (Account Settings > API)"
+        )),
+    }
 }
 
 /// Whether `value` holds a run of the base64 and base64url alphabets (`/` included, so a

@@ -81,7 +81,7 @@ const FILES: Option<&str> = Some("when those files are written");
 const ASKED: Option<&str> = Some("when Apple was asked");
 const CONNECT: Option<&str> = Some("for `app-store-connect` and `enterprise`");
 const ISSUED: Option<&str> =
-    Some("when Apple issued one (`business-manager`, `school-manager` with verify)");
+    Some("when Apple issued one (`business-manager`, `school-manager`, `apple-ads` with verify)");
 
 /// Every field, in the order `values` gives them and the formats write them.
 pub const FIELDS: [Field; 13] = [
@@ -363,7 +363,7 @@ mod tests {
             "`ASC_TOKEN`, `ASC_TOKEN_EXPIRES_AT`, plus `ASC_KEY_PATH` and \
              `ASC_FASTLANE_JSON_PATH` when those files are written, plus `ASC_ACCESS_TOKEN` \
              and `ASC_ACCESS_TOKEN_EXPIRES_AT` when Apple issued one (`business-manager`, \
-             `school-manager` with verify)"
+             `school-manager`, `apple-ads` with verify)"
         );
     }
 }

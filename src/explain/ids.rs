@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::config::{services, values};
+use crate::config::{client_ids, services, values};
 use crate::mint::token::{Api, Id};
 
 /// What is wrong with `value` as the `id` of an `api` token (whose other claims are
@@ -11,6 +11,10 @@ use crate::mint::token::{Api, Id};
 pub fn id_problem(api: Api, id: Id, value: &str, claims: &Map<String, Value>) -> Option<String> {
     let title = api.title();
     match id {
+        // Apple Ads' team and client IDs are both `SEARCHADS.<uuid>`
+        // (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`).
+        Id::TeamId if api == Api::AppleAds => values::searchads_id(value, "teamId").err(),
+        Id::ClientId if api == Api::AppleAds => client_ids::apple_ads_client_id(value).err(),
         Id::IssuerId if values::is_key_id(value) => Some(format!(
             "is 10 letters and digits, a Team ID or key ID: {title} are issued by the issuer \
              ID shown with the keys in App Store Connect (8-4-4-4-12 hex digits)"
@@ -28,8 +32,10 @@ pub fn id_problem(api: Api, id: Id, value: &str, claims: &Map<String, Value>) ->
             Some("has lower-case letters: Apple's Team IDs are capitals".into())
         }
         Id::TeamId => None,
-        Id::ClientId if api.is_manager() => services::manager_client_id(api, value).err(),
-        Id::ClientId => client_id(value, claims),
+        Id::ClientId if api.is_manager() => client_ids::manager_client_id(api, value).err(),
+        Id::ClientId => {
+            client_id(value, claims).or_else(|| client_ids::not_apple_ads(api, value).err())
+        }
         Id::ServiceId => {
             let team = claims
                 .get("iss")

@@ -127,7 +127,7 @@ fn kid(kid: Option<&Value>, api: Api) -> Check {
             page,
         );
     };
-    let problem = match (api.is_manager(), values::is_uuid(value)) {
+    let problem = match (api.has_uuid_key_id(), values::is_uuid(value)) {
         (true, true) => None,
         (true, false) => Some(format!(
             "is {}: {} name the key by its ID shown when the key was added to the API \
@@ -136,8 +136,8 @@ fn kid(kid: Option<&Value>, api: Api) -> Check {
             api.title()
         )),
         (false, true) => Some(
-            "is a UUID, which only Apple Business and School Manager keys have: expected the \
-             10 letters and digits shown next to the key"
+            "is a UUID, which only Apple Business/School Manager and Apple Ads keys have: \
+             expected the 10 letters and digits shown next to the key"
                 .into(),
         ),
         (false, false) if !values::is_key_id(value) => Some(format!(
@@ -147,7 +147,7 @@ fn kid(kid: Option<&Value>, api: Api) -> Check {
         )),
         (false, false) => None,
     };
-    if problem.is_none() && value != value.to_ascii_uppercase() && !api.is_manager() {
+    if problem.is_none() && value != value.to_ascii_uppercase() && !api.has_uuid_key_id() {
         return Check::new(
             "kid",
             Outcome::Note,

@@ -36,16 +36,29 @@ pub fn identify(token: &Decoded, given: Option<Api>) -> Identified {
             found_by: "as ASC_API says".into(),
         };
     }
-    let mut best = (Api::ALL[0], i32::MIN);
-    for api in Api::ALL {
-        let score = score(api, token);
-        if score > best.1 {
-            best = (api, score);
-        }
-    }
-    let api = best.0;
+    let scores: Vec<(Api, i32)> = Api::ALL
+        .into_iter()
+        .map(|api| (api, score(api, token)))
+        .collect();
+    let top = scores.iter().map(|(_, s)| *s).max().unwrap_or(i32::MIN);
+    // The first listed of those that fit best: APNs and DeviceCheck tokens, say, are alike.
+    let alike: Vec<Api> = scores
+        .iter()
+        .filter(|(_, s)| *s == top)
+        .map(|(a, _)| *a)
+        .collect();
+    let api = alike[0];
     let aud = token.claims.get("aud").and_then(Value::as_str);
     let found_by = match (aud, api.audience()) {
+        _ if alike.len() > 1 => format!(
+            "its claims and header fit {} alike, read as the first; set ASC_API to read it as \
+             another service",
+            alike
+                .iter()
+                .map(|a| format!("`{}`", a.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         (Some(aud), Some(expected)) if aud == expected => {
             "read from `aud` and the claims; set ASC_API to read it as another service".to_owned()
         }

@@ -34,6 +34,12 @@ pub const MAX_APP_STORE_SERVER_DURATION: u64 = 3600;
 /// timestamp" (`apple-school-and-business-manager-api/implementing-oauth-for-the-apple-
 /// school-manager-and-apple-business-api`), so one second under 180 days at most.
 pub const MAX_CLIENT_ASSERTION_DURATION: u64 = 180 * 86_400 - 1;
+/// Apple Ads client secrets: "180 days" less a day, so that a runner clock up to a day
+/// ahead of Apple's (with `iat` back-dated 60 s) still leaves `exp` "less than 180 days
+/// from the `iat` timestamp" by Apple's count; a day is also as far off as clock `apple`
+/// believes Apple's clock to be. Apple's sample script uses
+/// exactly 180 days (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`).
+pub const APPLE_ADS_DEFAULT: u64 = 179 * 86_400;
 /// APNs: "If the value in the `iat` field is more than one hour old, APNs rejects any
 /// notifications containing the token" (`usernotifications/establishing-a-token-based-
 /// connection-to-apns`). The token has no `exp`; this is when it stops working.
@@ -77,6 +83,10 @@ pub enum Api {
     WeatherKit,
     /// A Maps Server API / MapKit JS token.
     Maps,
+    /// An Apple Ads API client secret (Campaign Management and Apple Ads Platform API).
+    AppleAds,
+    /// A DeviceCheck token (per-device data, App Attest receipts).
+    DeviceCheck,
 }
 
 /// How long a token of one service may live.
@@ -93,7 +103,7 @@ pub enum Lifetime {
 
 impl Api {
     /// Every service, in the order `--help` lists them.
-    pub const ALL: [Api; 10] = [
+    pub const ALL: [Api; 12] = [
         Api::AppStoreConnect,
         Api::Enterprise,
         Api::AppStoreServer,
@@ -104,6 +114,8 @@ impl Api {
         Api::Music,
         Api::WeatherKit,
         Api::Maps,
+        Api::AppleAds,
+        Api::DeviceCheck,
     ];
 
     /// The name used in configuration and output.
@@ -119,6 +131,8 @@ impl Api {
             Api::Music => "music",
             Api::WeatherKit => "weatherkit",
             Api::Maps => "maps",
+            Api::AppleAds => "apple-ads",
+            Api::DeviceCheck => "devicecheck",
         }
     }
 
@@ -135,6 +149,8 @@ impl Api {
             Api::Music => "Apple Music developer tokens",
             Api::WeatherKit => "WeatherKit tokens",
             Api::Maps => "Maps tokens",
+            Api::AppleAds => "Apple Ads client secrets",
+            Api::DeviceCheck => "DeviceCheck tokens",
         }
     }
 
@@ -144,13 +160,15 @@ impl Api {
             Api::AppStoreConnect | Api::AppStoreServer => Some("appstoreconnect-v1"),
             Api::Enterprise => Some("apple-developer-enterprise-v1"),
             // `signinwithapple/creating-a-client-secret`: "use https://appleid.apple.com".
-            Api::SignInWithApple => Some("https://appleid.apple.com"),
+            // `apple_ads/implementing-oauth-for-the-apple-search-ads-api`: "`aud` … The
+            // value is `https://appleid.apple.com`."
+            Api::SignInWithApple | Api::AppleAds => Some("https://appleid.apple.com"),
             // The OAuth page (see MAX_CLIENT_ASSERTION_DURATION): not the URL the
             // assertion is posted to, which has no `/v2`.
             Api::BusinessManager | Api::SchoolManager => {
                 Some("https://account.apple.com/auth/oauth2/v2/token")
             }
-            Api::Apns | Api::Music | Api::WeatherKit | Api::Maps => None,
+            Api::Apns | Api::Music | Api::WeatherKit | Api::Maps | Api::DeviceCheck => None,
         }
     }
 
@@ -181,6 +199,8 @@ impl Api {
             Api::Music => "applemusicapi/generating-developer-tokens",
             Api::WeatherKit => "weatherkitrestapi/request-authentication-for-weatherkit-rest-api",
             Api::Maps => "applemapsserverapi/creating-and-using-tokens-with-maps-server-api",
+            Api::AppleAds => "apple_ads/implementing-oauth-for-the-apple-search-ads-api",
+            Api::DeviceCheck => "devicecheck/accessing-and-modifying-per-device-data",
         }
     }
 
@@ -219,9 +239,15 @@ impl Api {
             // Apple's table lists `sub` (the client ID) and no `iss`; Apple's sample script
             // on the same page also sends `iss`, set to the client ID.
             Api::BusinessManager | Api::SchoolManager => Some(Id::ClientId),
-            Api::SignInWithApple | Api::WeatherKit | Api::Apns | Api::Music | Api::Maps => {
-                Some(Id::TeamId)
-            }
+            // Apple Ads: "`iss` … your `teamId`" (the OAuth page); DeviceCheck: the Team ID,
+            // as for APNs.
+            Api::SignInWithApple
+            | Api::AppleAds
+            | Api::WeatherKit
+            | Api::Apns
+            | Api::DeviceCheck
+            | Api::Music
+            | Api::Maps => Some(Id::TeamId),
         }
     }
 
@@ -232,9 +258,12 @@ impl Api {
                 KeyType::Team => None,
                 KeyType::Individual => Some(Id::User),
             },
-            Api::SignInWithApple | Api::BusinessManager | Api::SchoolManager => Some(Id::ClientId),
+            // Apple Ads: "`sub` … your `clientId`" (the OAuth page).
+            Api::SignInWithApple | Api::AppleAds | Api::BusinessManager | Api::SchoolManager => {
+                Some(Id::ClientId)
+            }
             Api::WeatherKit => Some(Id::ServiceId),
-            Api::AppStoreServer | Api::Apns | Api::Music | Api::Maps => None,
+            Api::AppStoreServer | Api::Apns | Api::DeviceCheck | Api::Music | Api::Maps => None,
         }
     }
 
@@ -278,6 +307,19 @@ impl Api {
         (names(&required), names(&optional))
     }
 
+    /// Keys whose ID is a UUID, not 10 letters and digits: Business/School Manager's and
+    /// Apple Ads' (`keyId a273d0d3-4d9e-458c-a173-0db8619ca7d7`, `apple_ads/implementing-
+    /// oauth-for-the-apple-search-ads-api`).
+    pub fn has_uuid_key_id(self) -> bool {
+        self.is_manager() || self == Api::AppleAds
+    }
+
+    /// The token is exchanged at an OAuth token endpoint for an access token, which
+    /// verify's exchange hands over: Business/School Manager and Apple Ads.
+    pub fn is_exchanged(self) -> bool {
+        self.has_uuid_key_id()
+    }
+
     pub fn lifetime(self) -> Lifetime {
         const TWENTY_MINUTES: u64 = MAX_DURATION;
         match self {
@@ -303,7 +345,20 @@ impl Api {
                 max: MAX_CLIENT_ASSERTION_DURATION,
                 default: TWENTY_MINUTES,
             },
+            // `apple_ads/implementing-oauth-for-the-apple-search-ads-api`: `exp` "less than
+            // 180 days from the `iat` timestamp"; a secret is stored and rotated by hand,
+            // so long, as for Sign in with Apple.
+            Api::AppleAds => Lifetime::Up {
+                max: MAX_CLIENT_ASSERTION_DURATION,
+                default: APPLE_ADS_DEFAULT,
+            },
             Api::Apns => Lifetime::Fixed(APNS_LIFETIME),
+            // `devicecheck/accessing-and-modifying-per-device-data`: the token is made with
+            // "the same steps you use to create a provider authentication token for …
+            // APNs", whose table has no `exp` and whose tokens are refused an hour after
+            // `iat`; DeviceCheck answers 401 "Authorization Token Expired" but states no
+            // window of its own, so APNs' hour is taken as the one that applies.
+            Api::DeviceCheck => Lifetime::Fixed(APNS_LIFETIME),
             // WeatherKit (`weatherkitrestapi/request-authentication-for-weatherkit-rest-api`)
             // and Maps state no limit; six months, as for Apple's other developer tokens,
             // is this tool's own bound.

@@ -297,12 +297,18 @@ pub const SERVICE_ID: &str = "com.example.weather";
 pub const MANAGER_KEY_ID: &str = "e339d085-a821-438a-a527-d044edacf50a";
 pub const BUSINESS_CLIENT_ID: &str = "BUSINESSAPI.9703f56c-10ce-4d8c-9d1e-3f5c0b2a7e41";
 pub const SCHOOL_CLIENT_ID: &str = "SCHOOLAPI.9703f56c-10ce-4d8c-9d1e-3f5c0b2a7e41";
+/// Apple Ads' IDs, from Apple's example payload and credentials block
+/// (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`).
+pub const APPLE_ADS_KEY_ID: &str = "a273d0d3-4d9e-458c-a173-0db8619ca7d7";
+pub const APPLE_ADS_TEAM_ID: &str = "SEARCHADS.9703f56c-10ce-4876-8f59-e78e5e23a152";
+pub const APPLE_ADS_CLIENT_ID: &str = "SEARCHADS.27478e71-3bb0-4588-998c-182e2b405577";
 
 /// The settings `api` requires, with valid values (the key aside); the developer-account
-/// services (`apns`, `music`, `maps`) need the Team ID alone.
+/// services (`apns`, `music`, `maps`, `devicecheck`) need the Team ID alone.
 pub fn service_env(api: &str) -> Vec<(&'static str, &str)> {
     let key_id = match api {
         "business-manager" | "school-manager" => MANAGER_KEY_ID,
+        "apple-ads" => APPLE_ADS_KEY_ID,
         _ => KEY_ID,
     };
     let mut env = vec![("ASC_API", api), ("ASC_KEY_ID", key_id)];
@@ -311,6 +317,10 @@ pub fn service_env(api: &str) -> Vec<(&'static str, &str)> {
         "sign-in-with-apple" => vec![("ASC_TEAM_ID", TEAM_ID), ("ASC_CLIENT_ID", WEB_CLIENT_ID)],
         "business-manager" => vec![("ASC_CLIENT_ID", BUSINESS_CLIENT_ID)],
         "school-manager" => vec![("ASC_CLIENT_ID", SCHOOL_CLIENT_ID)],
+        "apple-ads" => vec![
+            ("ASC_TEAM_ID", APPLE_ADS_TEAM_ID),
+            ("ASC_CLIENT_ID", APPLE_ADS_CLIENT_ID),
+        ],
         "weatherkit" => vec![("ASC_TEAM_ID", TEAM_ID), ("ASC_SERVICE_ID", SERVICE_ID)],
         _ => vec![("ASC_TEAM_ID", TEAM_ID)],
     });

@@ -171,7 +171,7 @@ const CASES: &[Case] = &[
         from: Connect,
         env: &[("ASC_API", "itunes")],
         stderr: &[
-            "error: ASC_API (input api) is `itunes`: expected `app-store-connect`, `enterprise`, `app-store-server`, `sign-in-with-apple`, `business-manager`, `school-manager`, `apns`, `music`, `weatherkit` or `maps`",
+            "error: ASC_API (input api) is `itunes`: expected `app-store-connect`, `enterprise`, `app-store-server`, `sign-in-with-apple`, `business-manager`, `school-manager`, `apns`, `music`, `weatherkit`, `maps`, `apple-ads` or `devicecheck`",
         ],
     },
     Case {
@@ -407,7 +407,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_TEAM_ID (input team-id) is set, but App Store Connect API tokens are issued by the issuer ID shown above the keys in App Store Connect: set ASC_ISSUER_ID (input issuer-id) instead, and unset this one",
             "error: ASC_BUNDLE_ID (input bundle-id) is set, but App Store Connect API tokens do not use it (it is for api `app-store-server`); unset it",
-            "error: ASC_CLIENT_ID (input client-id) is set, but App Store Connect API tokens do not use it (it is for api `sign-in-with-apple`, `business-manager`, `school-manager`); unset it",
+            "error: ASC_CLIENT_ID (input client-id) is set, but App Store Connect API tokens do not use it (it is for api `sign-in-with-apple`, `business-manager`, `school-manager`, `apple-ads`); unset it",
             "error: ASC_SERVICE_ID (input service-id) is set, but App Store Connect API tokens do not use it (it is for api `weatherkit`); unset it",
             "error: ASC_ORIGIN (input origin) is set, but App Store Connect API tokens do not use it (it is for api `music`, `maps`); unset it",
             // No service uses all five together, so none is named.
@@ -494,7 +494,7 @@ const CASES: &[Case] = &[
         env: &[("ASC_ISSUER_ID", ISSUER), ("ASC_TEAM_ID", "ABCDE12345")],
         stderr: &[
             "error: ASC_ISSUER_ID (input issuer-id) is set, but Apple Business Manager client assertions are issued by the client ID: set ASC_CLIENT_ID (input client-id) instead, and unset this one",
-            "error: ASC_TEAM_ID (input team-id) is set, but Apple Business Manager client assertions do not use it (it is for api `sign-in-with-apple`, `apns`, `music`, `weatherkit`, `maps`); unset it",
+            "error: ASC_TEAM_ID (input team-id) is set, but Apple Business Manager client assertions do not use it (it is for api `sign-in-with-apple`, `apns`, `music`, `weatherkit`, `maps`, `apple-ads`, `devicecheck`); unset it",
             "error: 2 configuration problem(s)",
         ],
     },
@@ -638,7 +638,146 @@ const CASES: &[Case] = &[
         from: Api("sign-in-with-apple"),
         env: &[("ASC_KEY_ID", MANAGER_KEY_ID)],
         stderr: &[
-            "error: ASC_KEY_ID (input key-id) is a UUID, which only Apple Business and School Manager keys have: use api `business-manager` or `school-manager` for such a key; Sign in with Apple client secrets need a key ID of 10 letters and digits",
+            "error: ASC_KEY_ID (input key-id) is a UUID, which only Apple Business and School Manager and Apple Ads keys have: use api `business-manager`, `school-manager` or `apple-ads` for such a key; Sign in with Apple client secrets need a key ID of 10 letters and digits",
+        ],
+    },
+    // Apple Ads (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`) and
+    // DeviceCheck: their IDs, their mix-ups with other services', and what they refuse.
+    Case {
+        name: "apple-ads without its team ID, client ID and key ID",
+        from: Nothing,
+        env: &[
+            ("ASC_API", "apple-ads"),
+            ("ASC_PRIVATE_KEY_PATH", "/nonexistent"),
+        ],
+        stderr: &[
+            "error: ASC_KEY_ID (input key-id) is not set",
+            "error: ASC_TEAM_ID (input team-id) is not set: Apple Ads client secrets name the Apple Ads API user's `teamId`, `SEARCHADS.` followed by a UUID, shown with the credentials in Apple Ads (Account Settings > API)",
+            "error: ASC_CLIENT_ID (input client-id) is not set: Apple Ads client secrets name the Apple Ads API user's `clientId`",
+        ],
+    },
+    Case {
+        name: "a developer Team ID with apple-ads",
+        from: Api("apple-ads"),
+        env: &[("ASC_TEAM_ID", "ABCDE12345")],
+        stderr: &[
+            "error: ASC_TEAM_ID (input team-id) is a developer-account Team ID, but Apple Ads client secrets are issued by Apple Ads' own team ID, `SEARCHADS.` followed by a UUID: copy the `teamId` shown with the credentials in Apple Ads (Account Settings > API)",
+            "error: 1 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "a Team ID as the Apple Ads client ID",
+        from: Api("apple-ads"),
+        env: &[("ASC_CLIENT_ID", "ABCDE12345")],
+        stderr: &[
+            "error: ASC_CLIENT_ID (input client-id) looks like a Team ID or key ID (10 letters and digits): Apple Ads' client ID is `SEARCHADS.` followed by a UUID, the `clientId` shown with the credentials",
+        ],
+    },
+    Case {
+        name: "a Business Manager client ID with apple-ads",
+        from: Api("apple-ads"),
+        env: &[("ASC_CLIENT_ID", BUSINESS_CLIENT_ID)],
+        stderr: &[
+            "error: ASC_CLIENT_ID (input client-id) is an Apple Business or School Manager client ID: Apple Ads' starts with `SEARCHADS.`; for that API use api `business-manager` or `school-manager`",
+        ],
+    },
+    Case {
+        name: "Apple Ads IDs cut short or without their prefix",
+        from: Api("apple-ads"),
+        env: &[
+            ("ASC_TEAM_ID", "SEARCHADS.9703f56c"),
+            ("ASC_CLIENT_ID", "9703f56c-10ce-4876-8f59-e78e5e23a152"),
+        ],
+        stderr: &[
+            "error: ASC_TEAM_ID (input team-id) must be `SEARCHADS.` followed by a UUID (8-4-4-4-12 hex digits): copy the `teamId` shown with the credentials in Apple Ads (Account Settings > API)",
+            "error: ASC_CLIENT_ID (input client-id) must be `SEARCHADS.` followed by a UUID (8-4-4-4-12 hex digits): copy the `clientId`",
+            "error: 2 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "a 10-character key ID with apple-ads",
+        from: Api("apple-ads"),
+        env: &[("ASC_KEY_ID", "ABCDE12345")],
+        stderr: &[
+            "error: ASC_KEY_ID (input key-id) is not a UUID (10 letters and digits are the key IDs of developer-account keys)",
+        ],
+    },
+    Case {
+        name: "apple-ads refuses an issuer ID and 180 days",
+        from: Api("apple-ads"),
+        env: &[("ASC_ISSUER_ID", ISSUER), ("ASC_DURATION", "15552000")],
+        stderr: &[
+            "error: ASC_ISSUER_ID (input issuer-id) is set, but Apple Ads client secrets are issued by your Team ID: set ASC_TEAM_ID (input team-id) instead, and unset this one",
+            "error: ASC_DURATION (input duration) is 15552000 s: Apple Ads client secrets live at most 15551999 s",
+        ],
+    },
+    Case {
+        name: "Apple Ads IDs with sign-in-with-apple",
+        from: Api("sign-in-with-apple"),
+        env: &[
+            ("ASC_TEAM_ID", APPLE_ADS_TEAM_ID),
+            ("ASC_CLIENT_ID", APPLE_ADS_CLIENT_ID),
+        ],
+        stderr: &[
+            "error: ASC_TEAM_ID (input team-id) is an Apple Ads team ID (`SEARCHADS.…`): use api `apple-ads` for it; Sign in with Apple client secrets are issued by your 10-character Team ID",
+            "error: ASC_CLIENT_ID (input client-id) starts with `SEARCHADS.`, so it is an Apple Ads client ID: use api `apple-ads` for it; Sign in with Apple client secrets name another client ID",
+            "error: 2 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "an Apple Ads team ID with devicecheck",
+        from: Api("devicecheck"),
+        env: &[("ASC_TEAM_ID", APPLE_ADS_TEAM_ID)],
+        stderr: &[
+            "error: ASC_TEAM_ID (input team-id) is an Apple Ads team ID (`SEARCHADS.…`): use api `apple-ads` for it; DeviceCheck tokens are issued by your 10-character Team ID",
+        ],
+    },
+    Case {
+        name: "an Apple Ads client ID with business-manager",
+        from: Api("business-manager"),
+        env: &[("ASC_CLIENT_ID", APPLE_ADS_CLIENT_ID)],
+        stderr: &[
+            "error: ASC_CLIENT_ID (input client-id) starts with `SEARCHADS.`, so it is an Apple Ads client ID: use api `apple-ads` for it; Apple Business Manager client assertions name another client ID",
+            "error: 1 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "a forgotten api with Apple Ads IDs names apple-ads alone",
+        from: Connect,
+        env: &[
+            ("ASC_TEAM_ID", APPLE_ADS_TEAM_ID),
+            ("ASC_CLIENT_ID", APPLE_ADS_CLIENT_ID),
+        ],
+        stderr: &[
+            "error: ASC_API (input api) is not set, so the token is for `app-store-connect`, which has no use for ASC_TEAM_ID, ASC_CLIENT_ID: set it to the service the token is for, here `apple-ads`",
+        ],
+    },
+    Case {
+        name: "devicecheck refuses a duration, verify and a client ID",
+        from: Api("devicecheck"),
+        env: &[
+            ("ASC_DURATION", "1200"),
+            ("ASC_VERIFY", "true"),
+            ("ASC_CLIENT_ID", WEB_CLIENT_ID),
+        ],
+        stderr: &[
+            "error: ASC_DURATION (input duration) is set, but DeviceCheck tokens have no `exp`: they are made as APNs tokens are, which Apple accepts for one hour after `iat`; unset it",
+            "error: ASC_VERIFY (input verify) is `true`, but DeviceCheck has no harmless request whose answer shows a token accepted",
+            "error: ASC_CLIENT_ID (input client-id) is set, but DeviceCheck tokens do not use it",
+            "error: 3 configuration problem(s)",
+        ],
+    },
+    Case {
+        name: "devicecheck without a Team ID, with a manager's key ID",
+        from: Nothing,
+        env: &[
+            ("ASC_API", "devicecheck"),
+            ("ASC_KEY_ID", MANAGER_KEY_ID),
+            ("ASC_PRIVATE_KEY_PATH", "/nonexistent"),
+        ],
+        stderr: &[
+            "error: ASC_TEAM_ID (input team-id) is not set: DeviceCheck tokens are issued by your 10-character Team ID",
+            "error: ASC_KEY_ID (input key-id) is a UUID, which only Apple Business and School Manager and Apple Ads keys have",
         ],
     },
     Case {

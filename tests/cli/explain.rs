@@ -108,7 +108,21 @@ fn valid(api: &str, now: i64) -> (Value, Value) {
             json!({"iss": TEAM_ID, "sub": SERVICE_ID, "iat": iat, "exp": exp}),
         ),
         "maps" => (typed, json!({"iss": TEAM_ID, "iat": iat, "exp": exp})),
+        "apple-ads" => (
+            json!({"alg": "ES256", "kid": APPLE_ADS_KEY_ID}),
+            json!({"iss": APPLE_ADS_TEAM_ID, "sub": APPLE_ADS_CLIENT_ID, "aud": "https://appleid.apple.com", "iat": iat, "exp": exp}),
+        ),
+        "devicecheck" => (plain, json!({"iss": TEAM_ID, "iat": iat})),
         other => panic!("no service {other}"),
+    }
+}
+
+/// The service explain reads a valid `api` token as without `ASC_API`: a DeviceCheck
+/// token is an APNs token's twin (`iss` and `iat`), read as the first listed.
+fn found_as(api: &str) -> &str {
+    match api {
+        "devicecheck" => "apns",
+        other => other,
     }
 }
 
@@ -220,7 +234,7 @@ fn every_service_pyjwt_signs_explains_as_valid_and_found() {
         let (code, report) = json_report(&token, &[("ASC_PRIVATE_KEY", &key)]);
         assert_eq!(failed(&report), Vec::<String>::new(), "{api}: {report}");
         assert_eq!(code, 0, "{api}");
-        assert_eq!(report["service"], api, "{api}: {report}");
+        assert_eq!(report["service"], found_as(api), "{api}: {report}");
         assert!(reason(&report, "key", "pass").contains("verifies"), "{api}");
         assert_eq!(report["claims"], claims, "{api}");
     }
@@ -264,7 +278,7 @@ fn every_token_asc_jwt_mints_explains_as_valid() {
         let token = texts(&output).0.trim().to_owned();
         let (code, report) = json_report(&token, &[("ASC_PRIVATE_KEY", &key_pem())]);
         assert_eq!((code, failed(&report)), (0, vec![]), "{api}: {report}");
-        assert_eq!(report["service"], api, "{report}");
+        assert_eq!(report["service"], found_as(api), "{report}");
     }
 }
 
@@ -361,7 +375,7 @@ fn broken_rules() -> Vec<Broken> {
             "app-store-connect",
             |h, _, _| h["kid"] = json!(MANAGER_KEY_ID),
             &["kid"],
-            "only Apple Business and School Manager keys",
+            "only Apple Business/School Manager and Apple Ads keys",
         ),
         case(
             "typ not JWT",
@@ -562,8 +576,33 @@ fn each_rule_broken_alone_in_a_hand_made_token_fails_the_check_that_names_it() {
         let (header, claims) = valid(api, now());
         let (code, report) = json_report(&forged(&header, &claims, &[1u8; 64]), &[]);
         assert_eq!((code, failed(&report)), (0, vec![]), "{api}: {report}");
-        assert_eq!(report["service"], api, "{api}: {report}");
+        assert_eq!(report["service"], found_as(api), "{api}: {report}");
     }
+}
+
+#[test]
+fn a_devicecheck_token_is_read_as_its_apns_twin_unless_asc_api_names_it() {
+    let (header, claims) = valid("devicecheck", now());
+    let token = forged(&header, &claims, &[1u8; 64]);
+    let (code, report) = json_report(&token, &[]);
+    assert_eq!(
+        (code, report["service"].as_str()),
+        (0, Some("apns")),
+        "{report}"
+    );
+    assert!(
+        report["found_by"]
+            .as_str()
+            .unwrap()
+            .contains("fit `apns`, `devicecheck` alike"),
+        "{report}"
+    );
+    let (code, report) = json_report(&token, &[("ASC_API", "devicecheck")]);
+    assert_eq!(
+        (code, report["service"].as_str()),
+        (0, Some("devicecheck")),
+        "{report}"
+    );
 }
 
 #[test]

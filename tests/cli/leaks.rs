@@ -267,12 +267,13 @@ fn flattened_forms() -> Vec<(&'static str, String)> {
 }
 
 /// Every setting that takes free text, each with a service that uses it.
-const FREE_TEXT: [(&str, &str); 8] = [
+const FREE_TEXT: [(&str, &str); 9] = [
     ("ASC_KEY_DIR", "app-store-connect"),
     ("ASC_PRIVATE_KEY_PATH", "app-store-connect"),
     ("ASC_BUNDLE_ID", "app-store-server"),
     ("ASC_CLIENT_ID", "sign-in-with-apple"),
     ("ASC_CLIENT_ID", "business-manager"),
+    ("ASC_CLIENT_ID", "apple-ads"),
     ("ASC_SERVICE_ID", "weatherkit"),
     ("ASC_ORIGIN", "music"),
     ("ASC_ORIGIN", "maps"),
@@ -332,6 +333,8 @@ fn passing_runs_of_every_service_print_the_token_only_where_designated() {
         "music",
         "weatherkit",
         "maps",
+        "apple-ads",
+        "devicecheck",
     ] {
         for format in ["text", "json", "dotenv", "github"] {
             check(
@@ -352,6 +355,9 @@ fn the_key_pasted_into_a_new_setting_is_never_echoed() {
         ("ASC_KEY_ID", "business-manager"),
         ("ASC_KEY_ID", "school-manager"),
         ("ASC_KEY_ID", "sign-in-with-apple"),
+        ("ASC_KEY_ID", "apple-ads"),
+        ("ASC_TEAM_ID", "apple-ads"),
+        ("ASC_TEAM_ID", "devicecheck"),
     ]);
     for (var, api) in settings {
         for (form, value) in pasted_forms() {
@@ -370,6 +376,51 @@ fn the_key_pasted_into_a_new_setting_is_never_echoed() {
                     configured().env(var, &value),
                 );
             }
+        }
+    }
+}
+
+/// Apple Ads keys are usually SEC1 (`openssl ecparam -genkey … -noout`, Apple's OAuth
+/// page): no line of any run, passing or refused, holds a run of that key's text.
+#[test]
+fn apple_ads_runs_with_a_sec1_key_print_none_of_it() {
+    let sec1 = read_fixture("test-only-p256-sec1.pem");
+    let body: Vec<char> = sec1
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<String>()
+        .chars()
+        .collect();
+    let runs: Vec<String> = body.windows(16).map(|w| w.iter().collect()).collect();
+    let refusals = [
+        ("ASC_TEAM_ID", TEAM_ID),
+        ("ASC_CLIENT_ID", sec1.as_str()),
+        ("ASC_DURATION", "15552000"),
+    ];
+    for format in ["text", "json", "dotenv", "github"] {
+        let mut cmd = service("apple-ads");
+        cmd.env("ASC_PRIVATE_KEY", &sec1).env("ASC_FORMAT", format);
+        check(&format!("apple-ads, SEC1, {format}"), &mut cmd);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("github_output");
+        let output = cmd.env("GITHUB_OUTPUT", &file).output().unwrap();
+        assert!(output.status.success(), "{format}");
+        let (stdout, stderr) = texts(&output);
+        let written = std::fs::read_to_string(&file).unwrap_or_default();
+        assert_no_leak(&format!("{format}: stdout"), &stdout, &runs, &[]);
+        assert_no_leak(&format!("{format}: stderr"), &stderr, &runs, &[]);
+        assert_no_leak(&format!("{format}: output file"), &written, &runs, &[]);
+        for (var, value) in refusals {
+            let output = service("apple-ads")
+                .env("ASC_PRIVATE_KEY", &sec1)
+                .env("ASC_FORMAT", format)
+                .env(var, value)
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(2), "{format}, {var}");
+            let (stdout, stderr) = texts(&output);
+            assert_no_leak(&format!("{format}, {var}: stdout"), &stdout, &runs, &[]);
+            assert_no_leak(&format!("{format}, {var}: stderr"), &stderr, &runs, &[]);
         }
     }
 }

@@ -109,6 +109,30 @@ fn services() -> Vec<Service> {
             max: Some(SIX_MONTHS),
             jti: false,
         },
+        // `apple_ads/implementing-oauth-for-the-apple-search-ads-api`: header `alg`, `kid`;
+        // `iss` teamId, `sub` clientId, Apple's `aud`; 179 days by default.
+        Service {
+            api: "apple-ads",
+            header: json!({"alg": "ES256", "kid": APPLE_ADS_KEY_ID}),
+            claims: json!({
+                "iss": APPLE_ADS_TEAM_ID, "sub": APPLE_ADS_CLIENT_ID,
+                "aud": "https://appleid.apple.com"
+            }),
+            audience: Some("https://appleid.apple.com"),
+            default: Some(179 * 86_400),
+            max: Some(UNDER_180_DAYS),
+            jti: false,
+        },
+        // APNs' token (`devicecheck/accessing-and-modifying-per-device-data`).
+        Service {
+            api: "devicecheck",
+            header: plain,
+            claims: json!({"iss": TEAM_ID}),
+            audience: None,
+            default: None,
+            max: None,
+            jti: false,
+        },
     ]
 }
 
@@ -187,13 +211,47 @@ fn manager_assertions_carry_a_new_version_4_uuid_as_jti() {
 }
 
 #[test]
-fn apns_tokens_have_no_exp_and_stop_working_an_hour_after_iat() {
-    let (fields, _, claims) = mint(&mut service("apns"), None);
-    assert_eq!(claims.get("exp"), None);
-    assert_eq!(claims.get("aud"), None);
-    let iat = claims["iat"].as_i64().unwrap();
-    assert_eq!(fields["issued_at"], iat);
-    assert_eq!(fields["expires_at"], iat + 3600);
+fn apns_and_devicecheck_tokens_have_no_exp_and_stop_working_an_hour_after_iat() {
+    for api in ["apns", "devicecheck"] {
+        let (fields, _, claims) = mint(&mut service(api), None);
+        assert_eq!(claims.get("exp"), None, "{api}");
+        assert_eq!(claims.get("aud"), None, "{api}");
+        let iat = claims["iat"].as_i64().unwrap();
+        assert_eq!(fields["issued_at"], iat, "{api}");
+        assert_eq!(fields["expires_at"], iat + 3600, "{api}");
+    }
+}
+
+/// Apple's page makes the Apple Ads key with `openssl ecparam -genkey … -noout`: a SEC1
+/// `BEGIN EC PRIVATE KEY` file; its Python sample writes PKCS#8. The same key in either
+/// form (and as a file) signs a secret openssl and PyJWT accept with Apple's audience.
+#[test]
+fn apple_ads_secrets_are_signed_from_the_sec1_and_the_pkcs8_key() {
+    let audience = Some("https://appleid.apple.com");
+    let sec1 = read_fixture("test-only-p256-sec1.pem");
+    assert!(sec1.starts_with("-----BEGIN EC PRIVATE KEY-----"));
+    let pkcs8 = read_fixture("test-only-p256.p8");
+    assert!(pkcs8.starts_with("-----BEGIN PRIVATE KEY-----"));
+    let service = named("apple-ads");
+    let mut from_file = self::service("apple-ads");
+    from_file
+        .env_remove("ASC_PRIVATE_KEY")
+        .env("ASC_PRIVATE_KEY_PATH", fixture("test-only-p256-sec1.pem"));
+    for (form, cmd) in [
+        (
+            "SEC1 text",
+            self::service("apple-ads").env("ASC_PRIVATE_KEY", &sec1),
+        ),
+        (
+            "PKCS#8 text",
+            self::service("apple-ads").env("ASC_PRIVATE_KEY", &pkcs8),
+        ),
+        ("SEC1 file", &mut from_file),
+    ] {
+        let (_, header, claims) = mint(cmd, audience);
+        assert_eq!(header, service.header, "{form}");
+        assert_eq!(claims, expected_claims(&service, &claims), "{form}");
+    }
 }
 
 #[test]
@@ -321,6 +379,7 @@ fn title(api: &str) -> &'static str {
         "music" => "Apple Music developer tokens",
         "weatherkit" => "WeatherKit tokens",
         "maps" => "Maps tokens",
+        "apple-ads" => "Apple Ads client secrets",
         other => panic!("no title for {other}"),
     }
 }

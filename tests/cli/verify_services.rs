@@ -1,6 +1,7 @@
-//! `ASC_VERIFY` for every service but APNs, against the in-process fake Apple: the exact
-//! request each service's check sends, and the verdict on the answers Apple documents
-//! (pages and forum threads in `src/apple.rs`). APNs refuses verify before any request.
+//! `ASC_VERIFY` for every service but APNs and DeviceCheck, against the in-process fake
+//! Apple: the exact request each service's check sends, and the verdict on the answers
+//! Apple documents (pages and forum threads in `src/apple/`). APNs and DeviceCheck refuse
+//! verify before any request.
 
 use crate::common::*;
 use crate::fake_apple::{Answer, Date, FakeApple, Request};
@@ -20,10 +21,11 @@ const GET_PROBES: [(&str, &str); 4] = [
 ];
 
 /// The services that are checked with a form POST, and its path.
-const FORM_PROBES: [(&str, &str); 3] = [
+const FORM_PROBES: [(&str, &str); 4] = [
     ("sign-in-with-apple", "/auth/token"),
     ("business-manager", "/auth/oauth2/token"),
     ("school-manager", "/auth/oauth2/token"),
+    ("apple-ads", "/auth/oauth2/token"),
 ];
 
 /// `api` verified against `apple`, the outputs as JSON.
@@ -205,16 +207,53 @@ fn business_and_school_manager_post_the_exchange_in_the_query_string() {
     }
 }
 
+/// `apple_ads/implementing-oauth-for-the-apple-search-ads-api`, "Request an Access
+/// Token": Apple's curl, a POST with the form content type, `grant_type`, `client_id`,
+/// `client_secret` and `scope=searchadsorg` in the query string in this order, no body,
+/// no `X-AP-Context` (that header is for the API's calls, not the token endpoint).
 #[test]
-fn every_service_but_apns_is_in_a_probe_table() {
-    // The tables above cover every service but APNs, so no service goes unchecked.
+fn apple_ads_posts_the_exchange_in_the_query_string_as_apples_curl() {
+    let apple = FakeApple::start(
+        Answer::new(405, ""),
+        Answer::new(200, &success("searchadsorg")),
+    );
+    let result = run(&mut verifying("apple-ads", &apple));
+    assert_accepted("apple-ads", &result, 200);
+    let requests = apple.requests();
+    let post = only_non_head(&requests);
+    assert_form_post("apple-ads", &apple, post, "/auth/oauth2/token");
+    let expected: Vec<(String, String)> = [
+        ("grant_type", "client_credentials"),
+        ("client_id", APPLE_ADS_CLIENT_ID),
+        ("client_secret", result.token()),
+        ("scope", "searchadsorg"),
+    ]
+    .iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(post.query(), expected, "{}", post.target);
+    assert_eq!(post.body, "", "no body");
+    assert!(post.header_values("x-ap-context").is_empty());
+    assert_eq!(result.json.as_ref().unwrap()["access_token"], ACCESS_TOKEN);
+}
+
+#[test]
+fn every_service_but_apns_and_devicecheck_is_in_a_probe_table() {
+    // The tables above cover every service but APNs and DeviceCheck, so no service goes
+    // unchecked.
     let listed: Vec<&str> = GET_PROBES
         .iter()
         .chain(FORM_PROBES.iter())
         .map(|(api, _)| *api)
         .collect();
+    let names: Vec<&str> = asc_jwt::mint::token::Api::ALL
+        .map(|api| api.name())
+        .to_vec();
+    for api in &listed {
+        assert!(names.contains(api), "{api} is not a service");
+    }
     for api in asc_jwt::mint::token::Api::ALL {
-        let expected = !api.is_connect() && api != asc_jwt::mint::token::Api::Apns;
+        let expected = !api.is_connect() && asc_jwt::apple::probes::probe(api).is_some();
         assert_eq!(listed.contains(&api.name()), expected, "{}", api.name());
         let probe = asc_jwt::apple::probes::probe(api).map(|p| match p {
             asc_jwt::apple::probes::Probe::Get(path) => ("GET", path),
@@ -339,10 +378,16 @@ fn assert_masked_first(format: &str, masked: &str) {
 
 #[test]
 fn an_issued_access_token_is_output_in_every_format_and_masked_first() {
-    for format in ["github", "json", "dotenv"] {
-        let (result, written, before, after) =
-            manager_in_github(format, 200, &success("business.api"));
-        assert_eq!(result.code, 0, "{format}: {}", result.stderr);
+    let exchanges = [
+        ("business-manager", "business.api"),
+        ("apple-ads", "searchadsorg"),
+    ];
+    for ((api, scope), format) in exchanges
+        .into_iter()
+        .flat_map(|e| ["github", "json", "dotenv"].map(|f| (e, f)))
+    {
+        let (result, written, before, after) = in_github(api, format, 200, &success(scope));
+        assert_eq!(result.code, 0, "{api}, {format}: {}", result.stderr);
         let (access, expires_at) = match format {
             "github" => {
                 assert_masked_first(format, &result.stdout);
@@ -374,7 +419,7 @@ fn an_issued_access_token_is_output_in_every_format_and_masked_first() {
                 (value("ASC_ACCESS_TOKEN"), expires_at)
             }
         };
-        assert_eq!(access, ACCESS_TOKEN, "{format}");
+        assert_eq!(access, ACCESS_TOKEN, "{api}, {format}");
         assert!(
             (before + 3600..=after + 3600).contains(&expires_at),
             "{format}: expires at {expires_at}, asked between {before} and {after}"
@@ -406,20 +451,57 @@ fn invalid_client_from_the_exchange_is_a_refusal_and_no_access_token() {
         let case = format!("{api}, HTTP {status}");
         let body = r#"{"error":"invalid_client"}"#;
         let (result, written, _, _) = in_github(api, "github", status, body);
-        assert_eq!(result.code, 3, "{case}: {}", result.stderr);
-        let values = parse_github_file(&written);
-        assert_eq!(values["verified"], "false", "{case}");
-        assert_eq!(values["access-token"], "", "{case}");
-        assert_eq!(values["access-token-expires-at"], "", "{case}");
-        verify(&values["token"]);
+        assert_invalid_client(&case, &result, &written, status);
         for text in [
-            format!("Apple refused the token: HTTP {status}%0A  invalid_client%0ACheck:"),
-            "the key ID is the one shown when the public key was added".to_owned(),
-            "an assertion past its `exp` is refused".to_owned(),
-            "the API account in Apple Business or School Manager lists the active keys".to_owned(),
+            "the key ID is the one shown when the public key was added",
+            "an assertion past its `exp` is refused",
+            "the API account in Apple Business or School Manager lists the active keys",
         ] {
             assert!(
-                result.stderr.contains(&text),
+                result.stderr.contains(text),
+                "{case}: no `{text}` in {}",
+                result.stderr
+            );
+        }
+    }
+}
+
+/// `invalid_client` from an exchange: exit 3, the outputs written with `verified` false
+/// and no access token, Apple's error quoted.
+fn assert_invalid_client(case: &str, result: &Run, written: &str, status: u16) {
+    assert_eq!(result.code, 3, "{case}: {}", result.stderr);
+    let values = parse_github_file(written);
+    assert_eq!(values["verified"], "false", "{case}");
+    assert_eq!(values["access-token"], "", "{case}");
+    assert_eq!(values["access-token-expires-at"], "", "{case}");
+    verify(&values["token"]);
+    let refused = format!("Apple refused the token: HTTP {status}%0A  invalid_client%0ACheck:");
+    assert!(
+        result.stderr.contains(&refused),
+        "{case}: {}",
+        result.stderr
+    );
+}
+
+/// A refused Apple Ads secret (`invalid_client`, which Apple's OAuth server answers for
+/// "invalid client secret (expired token, malformed claims, or invalid signature)",
+/// `signinwithapplerestapi/errorresponse`) gets the checklist: the three IDs, the
+/// uploaded public key, the expiry.
+#[test]
+fn apple_ads_invalid_client_is_a_refusal_with_the_ids_key_and_expiry_checklist() {
+    for status in [400, 401] {
+        let case = format!("apple-ads, HTTP {status}");
+        let body = r#"{"error":"invalid_client"}"#;
+        let (result, written, _, _) = in_github("apple-ads", "github", status, body);
+        assert_invalid_client(&case, &result, &written, status);
+        for text in [
+            "must be the `keyId`, `teamId` and `clientId` shown together with the credentials in Apple Ads (Account Settings > API), each in its place",
+            "the public key uploaded there must be this private key's",
+            "a secret past its `exp` is refused: Apple allows less than 180 days",
+            "Apple Ads (Account Settings > API) lists the active keys",
+        ] {
+            assert!(
+                result.stderr.contains(text),
                 "{case}: no `{text}` in {}",
                 result.stderr
             );
@@ -719,24 +801,33 @@ fn a_scoped_token_is_verified_with_its_first_get_entry_as_written() {
 }
 
 #[test]
-fn apns_refuses_verify_before_asking() {
-    let apple = FakeApple::start(Answer::new(200, ""), Answer::new(200, "{}"));
-    let result = run(verifying("apns", &apple).env("ASC_CLOCK", "local"));
-    assert_eq!(result.code, 2, "{}", result.stderr);
-    assert_eq!(result.stdout, "");
-    assert!(
-        result
-            .stderr
-            .contains("ASC_VERIFY (input verify) is `true`, but APNs speaks HTTP/2"),
-        "{}",
-        result.stderr
-    );
-    assert!(apple.requests().is_empty());
+fn apns_and_devicecheck_refuse_verify_before_asking() {
+    for (api, why) in [
+        ("apns", "APNs speaks HTTP/2"),
+        ("devicecheck", "DeviceCheck has no harmless request"),
+    ] {
+        let apple = FakeApple::start(Answer::new(200, ""), Answer::new(200, "{}"));
+        let result = run(verifying(api, &apple).env("ASC_CLOCK", "local"));
+        assert_eq!(result.code, 2, "{api}: {}", result.stderr);
+        assert_eq!(result.stdout, "", "{api}");
+        let expected = format!("ASC_VERIFY (input verify) is `true`, but {why}");
+        assert!(
+            result.stderr.contains(&expected),
+            "{api}: {}",
+            result.stderr
+        );
+        assert!(apple.requests().is_empty(), "{api}");
+    }
 }
 
 #[test]
 fn apples_clock_is_read_from_a_head_of_each_services_probe() {
-    let probes = GET_PROBES.iter().chain(FORM_PROBES.iter());
+    // DeviceCheck is asked nothing, but its host speaks HTTP/1.1 (`devicecheck/accessing-
+    // and-modifying-per-device-data` shows plain curl calls): a HEAD of `/v1`.
+    let probes = GET_PROBES
+        .iter()
+        .chain(FORM_PROBES.iter())
+        .chain([("devicecheck", "/v1")].iter());
     for (api, path) in probes {
         let apple = FakeApple::start(
             Answer {
