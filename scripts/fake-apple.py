@@ -268,9 +268,9 @@ class Apple(http.server.BaseHTTPRequestHandler):
             "application/x-www-form-urlencoded"
         )
         path, _, query = self.path.partition("?")
-        # Sign in with Apple's form is in the body; the Business/School Manager and Apple Ads
-        # exchanges' in the query string, with no body, as Apple's pages show them.
-        in_query = path == "/auth/oauth2/token"
+        # Sign in with Apple's and Apple Ads' forms are in the body; the Business/School
+        # Manager exchange's in the query string, with no body, as Apple's page shows it.
+        in_query = path == "/auth/oauth2/token" and not text
         if (query if not in_query else text):
             return self.answer(400, oauth_error("invalid_request"))
         pairs = urllib.parse.parse_qsl(query if in_query else text, keep_blank_values=True)
@@ -280,14 +280,17 @@ class Apple(http.server.BaseHTTPRequestHandler):
             return self.answer(400, oauth_error("invalid_request"))
         if path == "/auth/token":
             self.sign_in_with_apple(form)
-        elif in_query and form.get("client_id", "").startswith("SEARCHADS."):
+        elif path == "/auth/oauth2/token" and not in_query and form.get("client_id", "").startswith("SEARCHADS."):
             self.exchange(form, {"grant_type", "client_id", "client_secret", "scope"}, apple_ads_secret_ok)
-        elif in_query:
+        elif in_query and not form.get("client_id", "").startswith("SEARCHADS."):
             self.exchange(
                 form,
                 {"grant_type", "client_id", "client_assertion_type", "client_assertion", "scope"},
                 client_assertion_ok,
             )
+        elif path == "/auth/oauth2/token":
+            # An exchange in the other place than its page shows.
+            self.answer(400, oauth_error("invalid_request"))
         else:
             self.answer(404, b'{"error":"not_found"}')
 

@@ -121,17 +121,18 @@ pub(crate) fn send(
         // manager-and-apple-business-api`, "Request an access token": `curl -X POST -H
         // 'Content-Type: application/x-www-form-urlencoded' 'https://account.apple.com/
         // auth/oauth2/token?grant_type=client_credentials&client_id=…'`, no body.
-        // Apple Ads' page (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`)
-        // shows the same curl, parameters in the query string, though its text says
-        // "Include the following parameters in the request body": the curl is followed,
-        // as for Business Manager (keywordista#6 moved to exactly this shape after its
-        // body form, with `client_assertion`, got `invalid_client` for fresh credentials).
-        Probe::Form(path) if spec.api.is_exchanged() => {
+        Probe::Form(path) if spec.api.is_manager() => {
             direct_unless_apple(agent.post(format!("{base}{path}")), base)
                 .query_pairs(form(spec, token))
                 .content_type("application/x-www-form-urlencoded")
                 .send_empty()
         }
+        // Sign in with Apple's form, and Apple Ads': its page
+        // (`apple_ads/implementing-oauth-for-the-apple-search-ads-api`) says "Include the
+        // following parameters in the request body", though its curl puts them in the
+        // query string. The body is followed: the secret lives up to 180 days, and a URL is
+        // what proxies and servers log (RFC 6749 section 2.3.1 keeps client credentials
+        // out of the request URI); third-party clients report the form body accepted.
         Probe::Form(path) => direct_unless_apple(agent.post(format!("{base}{path}")), base)
             .send_form(form(spec, token)),
     }
@@ -142,7 +143,7 @@ pub fn probe_words(api: Api) -> String {
     let host = base_url(api).trim_start_matches("https://");
     match probe(api) {
         Some(Probe::Get(path)) => format!("GET {host}{path}"),
-        Some(Probe::Form(path)) if api.is_exchanged() => format!("POST {host}{path}?…"),
+        Some(Probe::Form(path)) if api.is_manager() => format!("POST {host}{path}?…"),
         Some(Probe::Form(path)) => format!("POST {host}{path}"),
         None if api == Api::DeviceCheck => "none: needs a real device token".into(),
         None => "none: APNs speaks HTTP/2 only".into(),

@@ -212,7 +212,7 @@ fn business_and_school_manager_post_the_exchange_in_the_query_string() {
 /// `client_secret` and `scope=searchadsorg` in the query string in this order, no body,
 /// no `X-AP-Context` (that header is for the API's calls, not the token endpoint).
 #[test]
-fn apple_ads_posts_the_exchange_in_the_query_string_as_apples_curl() {
+fn apple_ads_posts_the_exchange_in_the_body_so_no_url_carries_the_secret() {
     let apple = FakeApple::start(
         Answer::new(405, ""),
         Answer::new(200, &success("searchadsorg")),
@@ -231,8 +231,10 @@ fn apple_ads_posts_the_exchange_in_the_query_string_as_apples_curl() {
     .iter()
     .map(|(n, v)| (n.to_string(), v.to_string()))
     .collect();
-    assert_eq!(post.query(), expected, "{}", post.target);
-    assert_eq!(post.body, "", "no body");
+    // Apple's text: "Include the following parameters in the request body"; a secret that
+    // lives months never goes in a URL, which proxies and servers log.
+    assert_eq!(post.form(), expected);
+    assert_eq!(post.target, "/auth/oauth2/token", "no query string");
     assert!(post.header_values("x-ap-context").is_empty());
     assert_eq!(result.json.as_ref().unwrap()["access_token"], ACCESS_TOKEN);
 }
