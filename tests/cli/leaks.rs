@@ -257,6 +257,7 @@ fn flattened_forms() -> Vec<(&'static str, String)> {
             "scalar, openssl -text",
             format!("priv:\n{}\n", priv_lines.join(":\n")),
         ),
+        ("scalar in colons", pairs(&der[at..at + 32]).join(":")),
         ("pem joined by spaces", pem.trim_end().replace('\n', " ")),
         ("body joined by spaces", lines.join(" ")),
         ("hex der", hex.clone()),
