@@ -1,5 +1,6 @@
-//! What Apple answers: its services' error forms, and the access token of an OAuth
-//! exchange, kept only when a header and an output line can carry it.
+//! What Apple answers: its services' error forms, read without any echo of the token, and
+//! the access token of an OAuth exchange, kept only when a header and an output line can
+//! carry it.
 
 use serde::Deserialize;
 
