@@ -1,5 +1,6 @@
-//! What Apple answers: its services' error forms, and the access token of an OAuth
-//! exchange, kept only when a header and an output line can carry it.
+//! What Apple answers: its services' error forms, read without any echo of the token, and
+//! the access token of an OAuth exchange, kept only when a header and an output line can
+//! carry it.
 
 use serde::Deserialize;
 
@@ -99,6 +100,74 @@ impl ErrorBody {
             ErrorBody::Maps { error } => one(String::new(), error.message),
         }
     }
+}
+
+/// The errors of the answer `body`, if it is one of Apple's error forms, with every echo of
+/// `token` and of an access token the same body holds (whole, or a part of [`ECHOED`] or
+/// more characters, as a cut echo leaves it), and any run of 20 or more JWT characters
+/// starting `eyJ`, replaced by `(the token)`: a gateway's, a proxy's or a firewall's page
+/// or an OAuth `error_description` may echo the request, and these words are printed
+/// where outside GitHub Actions no mask hides anything (and inside, a cut echo is not
+/// matched by the mask).
+pub(crate) fn errors(body: &str, token: &str) -> Option<Vec<ApiError>> {
+    #[derive(Deserialize)]
+    struct Issued {
+        access_token: String,
+    }
+    let issued = serde_json::from_str::<Issued>(body).map(|i| i.access_token);
+    let secrets = [token, issued.as_deref().unwrap_or_default()];
+    let errors = serde_json::from_str::<ErrorBody>(body).ok()?.into_errors();
+    let clean = |text: String| without_tokens(&text, &secrets);
+    Some(
+        errors
+            .into_iter()
+            .map(|e| ApiError {
+                code: clean(e.code),
+                title: clean(e.title),
+                detail: clean(e.detail),
+            })
+            .collect(),
+    )
+}
+
+/// The fewest characters of a secret that [`without_tokens`] takes for an echo of it.
+pub const ECHOED: usize = 16;
+
+/// `text` with each run of [`ECHOED`] or more characters of any of `secrets` (all of a
+/// shorter one), and each run of 20 or more JWT characters (base64url and `.`) that starts
+/// `eyJ` (`{"` in base64url, as every JWT does), replaced by `(the token)`.
+pub(crate) fn without_tokens(text: &str, secrets: &[&str]) -> String {
+    let bytes = text.as_bytes();
+    let mut hidden = vec![false; bytes.len()];
+    for secret in secrets
+        .iter()
+        .map(|s| s.as_bytes())
+        .filter(|s| !s.is_empty())
+    {
+        let width = ECHOED.min(secret.len());
+        let parts: std::collections::HashSet<&[u8]> = secret.windows(width).collect();
+        for (at, window) in bytes.windows(width).enumerate() {
+            if parts.contains(window) {
+                hidden[at..at + width].fill(true);
+            }
+        }
+    }
+    let jwt = |b: &u8| b.is_ascii_alphanumeric() || b"-_.".contains(b);
+    for (at, _) in text.match_indices("eyJ") {
+        let length = bytes[at..].iter().take_while(|b| jwt(b)).count();
+        if length >= 20 {
+            hidden[at..at + length].fill(true);
+        }
+    }
+    let mut clean = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        match hidden[at..at + c.len_utf8()].contains(&true) {
+            false => clean.push(c),
+            true if at > 0 && hidden[at - 1] => {}
+            true => clean.push_str("(the token)"),
+        }
+    }
+    clean
 }
 
 /// The App Store Server API's answer to a token Apple read but whose `bid` is not an app
@@ -203,6 +272,41 @@ mod tests {
         for (body, expected) in cases {
             assert_eq!(read(body), Some(vec![expected]), "{body}");
         }
+    }
+
+    #[test]
+    fn echoes_of_the_token_are_cut_out_of_apples_words() {
+        let token = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+        let signature = &token[37..];
+        let body = serde_json::json!({"errors": [{
+            "code": token,
+            "title": format!("Bearer {token} is refused"),
+            "detail": format!("cut: {}…, short: {}", &signature[..16], &signature[..15]),
+        }]});
+        let read = errors(&body.to_string(), token).unwrap();
+        assert_eq!(
+            read,
+            [error(
+                "(the token)",
+                "Bearer (the token) is refused",
+                &format!("cut: (the token)…, short: {}", &signature[..15])
+            )]
+        );
+        // An OAuth answer that echoes the access token it holds, and another JWT.
+        let access = "QWxsIHlvdXIgYmFzZSBhcmUgYmVsb25nIHRvIHVz";
+        let body = serde_json::json!({
+            "error": "invalid_client",
+            "error_description": format!("{access} for eyJraWQiOiJYIn0.eyJzdWIiOiJ5In0.sig"),
+            "access_token": access,
+        });
+        let read = errors(&body.to_string(), token).unwrap();
+        assert_eq!(
+            read,
+            [error("invalid_client", "(the token) for (the token)", "")]
+        );
+        // Apple's own words, and a short `eyJ`, are kept.
+        let words = "Provide a properly configured and signed bearer token. eyJ0eXAi";
+        assert_eq!(without_tokens(words, &[token, ""]), words);
     }
 
     #[test]

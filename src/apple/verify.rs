@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use ureq::Agent;
 
-use crate::apple::answers::{AccessToken, ApiError, ErrorBody, STOREKIT_INVALID_APP, access_token};
+use crate::apple::answers::{
+    AccessToken, ApiError, STOREKIT_INVALID_APP, access_token, errors, without_tokens,
+};
 use crate::apple::probes::{request, send};
 use crate::apple::transport::{redirected, unreachable};
 use crate::mint::token::{Api, Minted, TokenSpec};
@@ -111,7 +113,7 @@ fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdi
     let started = Instant::now();
     // A transport error may quote the URL, whose query carries a manager's assertion.
     let mut response = send(agent, base, spec, probe, token)
-        .map_err(|err| unreachable(agent, base, &err).replace(token, "(the token)"))?;
+        .map_err(|err| without_tokens(&unreachable(agent, base, &err), &[token]))?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
         return Err(redirected(&response, base));
@@ -122,19 +124,14 @@ fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdi
         .limit(64 * 1024)
         .read_to_string()
         .unwrap_or_default();
-    Ok(judge(
-        spec.api,
-        status,
-        started.elapsed().as_millis(),
-        &body,
-    ))
+    let millis = started.elapsed().as_millis();
+    Ok(judge(spec.api, status, millis, &body, token))
 }
 
-/// What Apple's answer `status` with `body` says of the token.
-fn judge(api: Api, status: u16, millis: u128, body: &str) -> Verdict {
-    let errors = serde_json::from_str::<ErrorBody>(body)
-        .ok()
-        .map(ErrorBody::into_errors);
+/// What Apple's answer `status` with `body` to `token` says of it; Apple's words without
+/// any echo of the token ([`errors`]).
+fn judge(api: Api, status: u16, millis: u128, body: &str, token: &str) -> Verdict {
+    let errors = errors(body, token);
     let accepted = |access_token| Verdict::Accepted {
         status,
         millis,

@@ -119,12 +119,12 @@ fn io_reason(err: &std::io::Error) -> String {
 }
 
 /// A value that is more likely the key than a path: a key in any accepted form, any of
-/// the flattened forms [`crate::config::values::looks_like_key`] finds, several lines, or one
+/// the flattened forms [`crate::config::key_material::looks_like_key`] finds, several lines, or one
 /// long run with no file extension and no space (base64, perhaps cut short). Such a value
 /// is never quoted back.
 fn looks_like_key(path: &Path) -> bool {
     let text = path.to_string_lossy();
-    crate::config::values::looks_like_key(&text)
+    crate::config::key_material::looks_like_key(&text)
         || text.contains('\n')
         || (text.chars().count() >= 32 && !text.contains(['.', ' ']))
         || key::parse(text.as_bytes()).is_ok()

@@ -2,6 +2,7 @@
 //! value or the message that follows the variable's name (`is …`, `must …`), never
 //! quoting anything that could be a secret.
 
+use crate::config::key_material::{LOOKS_LIKE_THE_KEY, looks_like_key, looks_like_key_or_scalar};
 use crate::config::long_lived;
 use crate::mint::token::{MAX_DURATION, MAX_GET_ONLY_DURATION, MIN_DURATION};
 
@@ -85,7 +86,7 @@ pub fn key_id(value: &str) -> Result<String, String> {
              to `{id}`"
         ));
     }
-    if looks_like_key(value) {
+    if looks_like_key_or_scalar(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
     }
     if let Some(position) = value.chars().position(|c| !c.is_ascii_alphanumeric()) {
@@ -105,31 +106,6 @@ pub fn is_key_id(value: &str) -> bool {
     value.len() == 10 && value.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
-pub const LOOKS_LIKE_THE_KEY: &str = "looks like the private key (it is not shown here): put the \
-                                      key in ASC_PRIVATE_KEY (input private-key), and revoke it \
-                                      in App Store Connect if this value was logged";
-
-/// What only an EC key's encodings hold: the OID prefix `2a 86 48 ce 3d` (id-ecPublicKey
-/// and prime256v1 both start with it, so every PKCS#8 and SEC1 P-256 key holds it) in
-/// hex, and in base64 at each of its three alignments (the same in base64url); and the
-/// base64 of `-----BEGIN`.
-const KEY_MARKS: [&str; 5] = ["2a8648ce3d", "KoZIzj", "qGSM49", "qhkjOP", "LS0tLS1CRUdJT"];
-
-/// The one detector of the key pasted into a free-text setting (IDs, origins, folders,
-/// paths), in any of its flattened forms once white space is removed: PEM armour; the DER
-/// in hex, base64 or base64url (each holds one of `KEY_MARKS`), the PEM's base64; a JWK
-/// with its private `d` member; or any run of base64 long and mixed enough to be a P-256
-/// private scalar (`has_base64_run`).
-pub fn looks_like_key(value: &str) -> bool {
-    let flat: String = value.chars().filter(|c| !c.is_whitespace()).collect();
-    flat.contains("-----")
-        || flat.to_ascii_lowercase().contains(KEY_MARKS[0])
-        || KEY_MARKS[1..].iter().any(|mark| flat.contains(mark))
-        || flat.contains(r#""d":"#)
-        || flat.contains(r#"\"d\":"#)
-        || has_base64_run(&flat)
-}
-
 /// Strips one matching pair of `"` or `'` around the whole value, as a `.env` file has
 /// them, and the white space inside it.
 pub fn unquote(value: &str) -> &str {
@@ -147,7 +123,8 @@ pub fn unquote(value: &str) -> &str {
 /// A control character in a path could start a new line in every channel the path is
 /// printed to (stderr, workflow commands, dotenv); no real folder needs one.
 pub fn plain_path(value: &str) -> Result<String, String> {
-    // A folder would be created with the key as its name, and quoted in messages.
+    // A folder would be created with the key as its name, and quoted in messages; a SHA-256
+    // is a folder's name, so 64 bare hex digits pass (`looks_like_key`).
     if looks_like_key(value) {
         return Err(format!(
             "{LOOKS_LIKE_THE_KEY}; expected a folder path, e.g. `~/private_keys`"
@@ -172,7 +149,7 @@ pub fn is_uuid(value: &str) -> bool {
 pub fn uuid_shape(value: &str) -> Result<(), String> {
     const EXPECTED: &str = "expected the UUID-shaped issuer ID, 8-4-4-4-12 hex digits such as \
                             `57246542-96fe-1a63-e053-0824d011072a`";
-    if looks_like_key(value) {
+    if looks_like_key_or_scalar(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
     }
     let lengths: Vec<usize> = value.split('-').map(str::len).collect();
@@ -205,6 +182,14 @@ const SCOPE_METHODS: [&str; 5] = ["GET", "POST", "PATCH", "PUT", "DELETE"];
 
 /// A JSON array of strings, or one entry per line.
 pub fn scope(value: &str) -> Result<Vec<String>, String> {
+    // The scope is signed into the token, and verify sends its first GET to Apple in the
+    // URL: the key must get to neither, nor be quoted back. Checked whole first, for the
+    // key cut into several entries (`xxd -p`'s lines, say).
+    if looks_like_key_or_scalar(value) {
+        return Err(format!(
+            "{LOOKS_LIKE_THE_KEY}; expected requests such as `GET /v1/apps`"
+        ));
+    }
     let entries = list(value, "[\"GET /v1/apps\"]")?;
     if entries.is_empty() {
         return Err(
@@ -214,6 +199,10 @@ pub fn scope(value: &str) -> Result<Vec<String>, String> {
         );
     }
     for (n, entry) in entries.iter().enumerate() {
+        // A JSON array's escapes (`\u0041`) are read only now.
+        if looks_like_key_or_scalar(entry) {
+            return Err(format!("entry {} {LOOKS_LIKE_THE_KEY}", n + 1));
+        }
         scope_entry(entry).map_err(|why| format!("entry {} {why}", n + 1))?;
     }
     Ok(entries)
@@ -323,9 +312,9 @@ pub fn duration_bounds(seconds: u64, scope: Option<&[String]>) -> Result<u64, St
 }
 
 /// A scope entry (0-based `n`) in a message: its number, and its text when it is short
-/// and shows no run of key material.
+/// and holds nothing [`looks_like_key_or_scalar`] takes for the key.
 fn scope_entry_named(n: usize, entry: &str) -> String {
-    match entry.len() <= 100 && !has_base64_run(entry) {
+    match entry.len() <= 100 && !looks_like_key_or_scalar(entry) {
         true => format!("entry {} `{entry}`", n + 1),
         false => format!("entry {}", n + 1),
     }
@@ -336,7 +325,7 @@ fn scope_entry_named(n: usize, entry: &str) -> String {
 pub fn team_id(value: &str) -> Result<String, String> {
     const EXPECTED: &str = "expected the 10-character Team ID shown under Membership details \
                             in your Apple Developer account, e.g. `DEF123GHIJ`";
-    if looks_like_key(value) {
+    if looks_like_key_or_scalar(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
     }
     // Apple Ads' team ID, kept as written; which api it fits is `services`' to say.
@@ -371,52 +360,10 @@ pub fn searchads_id(value: &str, field: &str) -> Result<String, String> {
     }
 }
 
-/// Whether `value` holds a run of the base64 and base64url alphabets (`/` included, so a
-/// key body's slashes do not cut it into short parts) that is key material
-/// ([`key_shaped_part`]), which would otherwise be signed into a token or become a folder.
-fn has_base64_run(value: &str) -> bool {
-    value
-        .split(|c: char| !(c.is_ascii_alphanumeric() || "+/=-_".contains(c)))
-        .any(key_shaped_part)
-}
-
-/// A run at least as long as a P-256 private scalar in base64 (32 bytes: 43 characters),
-/// not counting hex groups (a UUID's, a digest's), that reads like random base64 rather
-/// than a name: from a quarter to three quarters of its letters capitals (a name is mostly
-/// small letters, or all capitals), and at least one character in six a capital after a
-/// small letter or digit, or a digit after a capital (words and paths have one a word:
-/// `/Users/runner/work/MyApp`). Random base64 of 43 characters passes both 97 times in 100;
-/// the key's longer forms are found by [`KEY_MARKS`] too.
-fn key_shaped_part(part: &str) -> bool {
-    const SEPARATORS: [char; 5] = ['/', '-', '_', '+', '='];
-    let kept: String = part
-        .split_inclusive(SEPARATORS)
-        .filter(|segment| {
-            let group = segment.trim_end_matches(SEPARATORS);
-            group.len() < 4 || !group.bytes().all(|b| b.is_ascii_hexdigit())
-        })
-        .collect();
-    let bytes = kept.as_bytes();
-    let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    let capitals = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
-    let irregular = bytes
-        .windows(2)
-        .filter(|pair| {
-            let (a, b) = (pair[0], pair[1]);
-            ((a.is_ascii_lowercase() || a.is_ascii_digit()) && b.is_ascii_uppercase())
-                || (a.is_ascii_uppercase() && b.is_ascii_digit())
-        })
-        .count();
-    kept.len() >= 43
-        && capitals * 4 >= letters
-        && capitals * 4 <= letters * 3
-        && irregular * 6 >= kept.len()
-}
-
 /// A bundle ID, Services ID, App ID or client ID: ASCII letters, digits, `.`, `-` and
 /// `_`, kept as written (Apple compares them case-sensitively).
 pub fn identifier(value: &str, example: &str) -> Result<String, String> {
-    if looks_like_key(value) {
+    if looks_like_key_or_scalar(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; expected e.g. `{example}`"));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
@@ -442,21 +389,22 @@ pub fn origins(value: &str) -> Result<Vec<String>, String> {
     // An origin goes into a token that web pages carry: the key must never get there.
     let the_key =
         || format!("{LOOKS_LIKE_THE_KEY}; expected web origins such as `https://example.com`");
-    let entries =
-        list(value, "[\"https://example.com\"]").map_err(|why| match looks_like_key(value) {
+    let entries = list(value, "[\"https://example.com\"]").map_err(|why| {
+        match looks_like_key_or_scalar(value) {
             true => the_key(),
             false => why,
-        })?;
+        }
+    })?;
     if entries.is_empty() {
         return Err(
             "lists no origins: expected e.g. `https://example.com`, or leave it unset".into(),
         );
     }
     for (n, entry) in entries.iter().enumerate() {
-        if looks_like_key(entry) && entries.len() == 1 {
+        if looks_like_key_or_scalar(entry) && entries.len() == 1 {
             return Err(the_key());
         }
-        if looks_like_key(entry) {
+        if looks_like_key_or_scalar(entry) {
             return Err(format!("entry {} {LOOKS_LIKE_THE_KEY}", n + 1));
         }
         if entry
@@ -474,7 +422,7 @@ pub fn origins(value: &str) -> Result<Vec<String>, String> {
         }
     }
     // The key cut into several entries (one per line of its body, say).
-    if looks_like_key(value) {
+    if looks_like_key_or_scalar(value) {
         return Err(the_key());
     }
     Ok(entries)
@@ -532,7 +480,7 @@ pub fn manager_key_id(value: &str) -> Result<String, String> {
     const EXPECTED: &str = "expected the key ID shown when the key was added to the API \
                             account, 8-4-4-4-12 hex digits such as \
                             `e339d085-a821-438a-a527-d044edacf50a`";
-    if looks_like_key(value) {
+    if looks_like_key_or_scalar(value) {
         return Err(format!("{LOOKS_LIKE_THE_KEY}; {EXPECTED}"));
     }
     if !is_uuid(value) {
@@ -631,6 +579,32 @@ mod tests {
         assert!(error("GET").contains("no space"));
         assert!(error("[1]").contains("JSON array of strings"));
         assert!(error("[]").contains("lists no requests"));
+    }
+
+    #[test]
+    fn real_scope_entries_pass_and_a_hex_run_of_a_scalar_does_not() {
+        let entries = [
+            "GET /v1/ciProducts/5A2B3C4D-1E2F-4A5B-8C6D-7E8F9A0B1C2D/workflows",
+            "GET /v1/builds?filter[app]=1234567890",
+            "GET /v1/apps?filter[bundleId]=com.example.app",
+            "GET /v3/appPricePoints/eyJzIjoiMTUwNjQxNjU0NyIsInQiOiJVU0EiLCJwIjoiMTAwMDAifQ",
+            "POST /v1/betaTesters",
+        ];
+        assert_eq!(scope(&entries.join("\n")).map(|e| e.len()), Ok(5));
+        // A SHA-256 of `test`, shaped like the key's scalar in hex.
+        let hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        for value in [
+            format!("GET /v1/apps?x={hex}"),
+            format!(
+                r#"["GET /v1/apps", "GET /v1/apps?x=\u00{}{}"]"#,
+                &hex[..2],
+                &hex[2..]
+            ),
+        ] {
+            let error = scope(&value).unwrap_err();
+            assert!(error.contains("looks like the private key"), "{error}");
+            assert!(!error.contains(&hex[8..24]), "{error}");
+        }
     }
 
     #[test]
@@ -759,79 +733,6 @@ mod tests {
             "C:\\Users\\runner\\keys",
         ] {
             assert_eq!(plain_path(fine).as_deref(), Ok(fine));
-        }
-    }
-
-    /// The key in every flattened form, from the test-only fixture.
-    fn flattened_keys() -> Vec<(&'static str, String)> {
-        use base64::Engine as _;
-        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-        let pem = include_str!("../../tests/fixtures/test-only-p256.p8");
-        let lines: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-        let der = STANDARD.decode(lines.concat()).unwrap();
-        let hex: String = der.iter().map(|b| format!("{b:02x}")).collect();
-        let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
-        let d = URL_SAFE_NO_PAD.encode(&der[at..at + 32]);
-        vec![
-            ("pem joined by spaces", pem.trim_end().replace('\n', " ")),
-            ("body joined by spaces", lines.join(" ")),
-            ("body", lines.concat()),
-            ("body in a path", format!("/tmp/{}", lines.concat())),
-            (
-                "body cut at 39",
-                lines.concat()[..39].to_owned() + "." + &lines.concat()[39..],
-            ),
-            ("hex der", hex.clone()),
-            (
-                "hex der in a path",
-                format!("/tmp/keys/{}", hex.to_uppercase()),
-            ),
-            ("base64 der", STANDARD.encode(&der)),
-            ("base64url der", URL_SAFE_NO_PAD.encode(&der)),
-            ("base64 of the pem", STANDARD.encode(pem)),
-            ("jwk", format!(r#"{{"kty":"EC","crv":"P-256","d":"{d}"}}"#)),
-            ("jwk, spaced", format!(r#"{{ "kty": "EC", "d" : "{d}" }}"#)),
-            ("jwk d", d.clone()),
-            ("jwk d in an origin", format!("https://{d}.example.com")),
-            ("jwk d in a bundle ID", format!("com.example.{d}")),
-        ]
-    }
-
-    #[test]
-    fn the_key_detector_takes_every_flattened_key_and_no_real_name() {
-        for (form, value) in flattened_keys() {
-            assert!(looks_like_key(&value), "{form}");
-        }
-        for fine in [
-            "com.example.app",
-            "com.example.averyveryverylongappnamewithmorethanfortyletters",
-            "com.Example.MyVeryLongAppNameForTestingPurposes2024Edition",
-            "com.mycompany.MyAppProductionBuildForTheAppStoreAndTestFlight",
-            "com.example.web.signin",
-            "BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152",
-            "SCHOOLAPI.1A2B3C4D-5E6F-7A8B-9C0D-1E2F3A4B5C6D",
-            "/Users/runner/work/_temp/1A2B3C4D-5E6F-7A8B-9C0D-1E2F3A4B5C6D/keys",
-            "/Users/runner/work/KEYS/AB12CD34/PRODUCTION/XYZ",
-            "57246542-96fe-1a63-e053-0824d011072a",
-            "https://music.example.com",
-            "https://*.example.com",
-            "/home/runner/work/_temp/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",
-            "/home/runner/work/_temp/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b9f86d081884c7d659a2feaa0",
-            "/Users/runner/work/_temp/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/private_keys",
-            "/Users/runner/work/MyCompanyApp/MyCompanyApp/fastlane/AuthKeys/AppStoreConnect",
-            "/Users/runner/work/MYAPP/MYAPP/KEYS/APPSTORECONNECT/PRODUCTION",
-            "/Users/John/Work/Keys/Apps/Team/Prod/Apple/AuthKeys/Release",
-            "/Users/runner/work/App2024Q1/App2024Q1/Build42/Keys/v2/iOS17",
-            "/Volumes/Macintosh HD/Users/runner/Library/Mobile Documents/com~apple~CloudDocs/keys",
-            "~/.appstoreconnect/private_keys",
-            "./my-app.ios-release_keys.2024-06-01",
-            "C:\\Users\\runneradmin\\AppData\\Local\\Temp\\a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
-            "D:\\a\\_temp\\MyCompany.MyProduct.AppStoreConnectKeys",
-            "C:/Users/RunnerAdmin/AppData/Local/Temp/MyProjectKeys/AppStoreConnect",
-            "com.example.MyApp.SignInWithAppleWebClientForProductionAndStaging",
-            "https://my-app-staging-environment-1234.herokuapp.com",
-        ] {
-            assert!(!looks_like_key(fine), "{fine}");
         }
     }
 

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::config::values::looks_like_key;
+use crate::config::key_material::looks_like_key;
 use crate::deliver::github;
 use crate::deliver::output::Format;
 

@@ -130,7 +130,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Base64 with either alphabet, padded or not, with any line wrapping.
-fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
     let compact: Vec<u8> = text
         .iter()
         .copied()

@@ -26,8 +26,16 @@ pub enum Date {
 pub struct Answer {
     pub status: u16,
     pub date: Date,
+    /// The body; [`ECHO`] and [`ECHO_CUT`] in it stand for the request's token.
     pub body: String,
 }
+
+/// In a body, the token the request carried (the bearer, or the form's or query's
+/// `client_secret` or `client_assertion`), as a gateway or proxy page may echo it.
+pub const ECHO: &str = "{the token}";
+
+/// In a body, the token's characters 40 to 199: an echo cut at both ends.
+pub const ECHO_CUT: &str = "{a cut of the token}";
 
 impl Answer {
     pub fn new(status: u16, body: &str) -> Self {
@@ -67,6 +75,26 @@ impl Request {
     /// The body read as an `application/x-www-form-urlencoded` form, fields in order.
     pub fn form(&self) -> Vec<(String, String)> {
         form_fields(&self.body)
+    }
+
+    /// The token it carried, if any: its bearer, or its form's or query's `client_secret`
+    /// or `client_assertion`.
+    pub fn token(&self) -> String {
+        let bearer = self
+            .header_values("authorization")
+            .first()
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::to_owned);
+        let fields = self.form().into_iter().chain(self.query());
+        bearer
+            .into_iter()
+            .chain(fields.filter_map(|(name, value)| {
+                ["client_secret", "client_assertion"]
+                    .contains(&name.as_str())
+                    .then_some(value)
+            }))
+            .next()
+            .unwrap_or_default()
     }
 
     /// The target's path, without the query.
@@ -205,6 +233,7 @@ fn serve(stream: TcpStream, script: &Script, log: &Mutex<Vec<Request>>, sent: &M
         };
         request.body = read_body(&mut reader, &request);
         let is_head = request.method == "HEAD";
+        let token = request.token();
         let answer = {
             let mut log = log.lock().unwrap();
             let earlier = log.iter().filter(|r| r.method != "HEAD").count();
@@ -222,13 +251,15 @@ fn serve(stream: TcpStream, script: &Script, log: &Mutex<Vec<Request>>, sent: &M
             }
             Date::Raw(text) => text.to_string(),
         };
+        let cut: String = token.chars().skip(40).take(160).collect();
+        let body = answer.body.replace(ECHO, &token).replace(ECHO_CUT, &cut);
         let mut response = format!(
             "HTTP/1.1 {} Answer\r\nDate: {date}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             answer.status,
-            answer.body.len()
+            body.len()
         );
         if !is_head {
-            response += &answer.body;
+            response += &body;
         }
         if writer.write_all(response.as_bytes()).is_err() {
             return;

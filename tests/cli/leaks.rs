@@ -230,8 +230,9 @@ fn pasted_forms() -> Vec<(&'static str, String)> {
 }
 
 /// The key flattened onto one line, as secret stores and copy-paste leave it: the PEM
-/// and its body joined by spaces, hex DER (`xxd -p`, unwrapped), a JWK with its `d`, the
-/// base64 of the DER in both alphabets, and `d` alone.
+/// and its body joined by spaces, hex DER (`xxd -p`, unwrapped, and bytes joined by `:`),
+/// a JWK with its `d`, the base64 of the DER in both alphabets, and `d` alone; and the
+/// private scalar as `openssl pkey -text -noout` prints it (`priv:`, 15 bytes a line).
 fn flattened_forms() -> Vec<(&'static str, String)> {
     use base64::Engine as _;
     let pem = key_pem();
@@ -244,7 +245,19 @@ fn flattened_forms() -> Vec<(&'static str, String)> {
     let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
     let d = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&der[at..at + 32]);
     let jwk = format!(r#"{{"kty":"EC","crv":"P-256","d":"{d}","x":"x","y":"y"}}"#);
+    let pairs =
+        |bytes: &[u8]| -> Vec<String> { bytes.iter().map(|b| format!("{b:02x}")).collect() };
+    let priv_lines: Vec<String> = pairs(&der[at..at + 32])
+        .chunks(15)
+        .map(|line| format!("    {}", line.join(":")))
+        .collect();
     vec![
+        ("hex der with colons", pairs(&der).join(":")),
+        (
+            "scalar, openssl -text",
+            format!("priv:\n{}\n", priv_lines.join(":\n")),
+        ),
+        ("scalar in colons", pairs(&der[at..at + 32]).join(":")),
         ("pem joined by spaces", pem.trim_end().replace('\n', " ")),
         ("body joined by spaces", lines.join(" ")),
         ("hex der", hex.clone()),
@@ -283,34 +296,87 @@ const FREE_TEXT: [(&str, &str); 9] = [
 fn a_flattened_key_in_any_free_text_setting_is_refused_with_exit_2() {
     for (var, api) in FREE_TEXT {
         for (form, value) in pasted_forms() {
-            let cwd = tempfile::tempdir().unwrap();
             let mut cmd = match api {
                 "app-store-connect" => configured(),
                 _ => service(api),
             };
-            cmd.current_dir(cwd.path())
-                .env("ASC_KEY_FILE", "true")
-                .env("ASC_FORMAT", "json");
             if var == "ASC_PRIVATE_KEY_PATH" {
                 cmd.env("ASC_PRIVATE_KEY", "");
             }
-            let output = cmd.env(var, &value).output().unwrap();
-            let (stdout, stderr) = texts(&output);
-            let case = format!("{var} ({api}), {form}");
-            // Not the stderr: on a failure it may hold the key.
-            assert_eq!(output.status.code(), Some(2), "{case}");
-            assert_eq!(stdout, "", "{case}");
-            assert!(stderr.contains("looks like the"), "{case}");
-            let flat: Vec<char> = value.chars().filter(|c| !c.is_whitespace()).collect();
-            for run in flat.windows(16) {
-                let run: String = run.iter().collect();
-                // Say where, never what.
-                assert!(!stderr.contains(&run), "{case}: stderr quotes the value");
-            }
-            let created = std::fs::read_dir(cwd.path()).unwrap().count();
-            assert_eq!(created, 0, "{case}: something was created");
+            cmd.env(var, &value);
+            refused_as_the_key(&format!("{var} ({api}), {form}"), &mut cmd, &value);
         }
     }
+}
+
+/// The scope is signed into the token and its first GET sent to Apple in the URL: the key
+/// in it, bare or as a request's query (also with a lifetime whose refusal names entries,
+/// and with verify), is refused; so is the private scalar in bare hex, which only a path
+/// may hold (a SHA-256 folder name).
+#[test]
+fn a_flattened_key_in_the_scope_is_refused_with_exit_2() {
+    let (_, colons) = flattened_forms()
+        .into_iter()
+        .find(|(form, _)| *form == "scalar, openssl -text")
+        .unwrap();
+    let scalar: String = colons.chars().filter(char::is_ascii_hexdigit).collect();
+    assert_eq!(scalar.len(), 64);
+    let forms = pasted_forms()
+        .into_iter()
+        .chain([("scalar in hex", scalar)]);
+    for (form, value) in forms {
+        for (how, scope, extra) in [
+            ("bare", value.clone(), None),
+            (
+                "in a query",
+                format!("GET /v1/apps?filter[name]={value}"),
+                None,
+            ),
+            (
+                "in a query, 3600 s",
+                format!("GET /v1/apps?x={value}"),
+                Some(("ASC_DURATION", "3600")),
+            ),
+            (
+                "second, with verify",
+                format!("GET /v1/apps\nGET /v1/builds?x={value}"),
+                Some(("ASC_VERIFY", "true")),
+            ),
+        ] {
+            let mut cmd = configured();
+            cmd.env("ASC_SCOPE", &scope)
+                .env("ASC_API_BASE_URL", "http://127.0.0.1:9");
+            if let Some((var, setting)) = extra {
+                cmd.env(var, setting);
+            }
+            refused_as_the_key(&format!("ASC_SCOPE, {form}, {how}"), &mut cmd, &value);
+        }
+    }
+}
+
+/// Runs `cmd` (key files on, in an empty working folder) and checks that it was refused
+/// with exit 2 as the key, quoting no 16-character run of `value` and creating nothing.
+fn refused_as_the_key(case: &str, cmd: &mut assert_cmd::Command, value: &str) {
+    let cwd = tempfile::tempdir().unwrap();
+    let output = cmd
+        .current_dir(cwd.path())
+        .env("ASC_KEY_FILE", "true")
+        .env("ASC_FORMAT", "json")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&output);
+    // Not the stderr: on a failure it may hold the key.
+    assert_eq!(output.status.code(), Some(2), "{case}");
+    assert_eq!(stdout, "", "{case}");
+    assert!(stderr.contains("looks like the"), "{case}");
+    let flat: Vec<char> = value.chars().filter(|c| !c.is_whitespace()).collect();
+    for run in flat.windows(16) {
+        let run: String = run.iter().collect();
+        // Say where, never what.
+        assert!(!stderr.contains(&run), "{case}: stderr quotes the value");
+    }
+    let created = std::fs::read_dir(cwd.path()).unwrap().count();
+    assert_eq!(created, 0, "{case}: something was created");
 }
 
 /// A base64 text in the URL-safe alphabet without padding, as JWKs and some secret stores

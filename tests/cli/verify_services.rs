@@ -4,7 +4,7 @@
 //! verify before any request.
 
 use crate::common::*;
-use crate::fake_apple::{Answer, Date, FakeApple, Request};
+use crate::fake_apple::{Answer, Date, ECHO, ECHO_CUT, FakeApple, Request};
 
 /// What the fake issues as an access token: long enough for the leak check's runs.
 const ACCESS_TOKEN: &str = "fake-apple-access-token-0123456789abcdefghijklmnop";
@@ -856,5 +856,52 @@ fn apples_clock_is_read_from_a_head_of_each_services_probe() {
         assert_eq!(requests[0].body, "", "{api}");
         let iat = verify(result.token()).1["iat"].as_i64().unwrap();
         assert_eq!(iat, apple.dates_sent()[0] - 60, "{api}");
+    }
+}
+
+/// A gateway's, a proxy's or an OAuth server's answer may echo the request: Apple's words
+/// are quoted without the token, whole or cut (no 16-character run of it), outside GitHub
+/// Actions, where nothing masks it, and inside, where the mask misses a cut.
+#[test]
+fn an_answer_that_echoes_the_token_is_quoted_without_it() {
+    let errors = format!(
+        r#"{{"errors":[{{"code":"NOT_AUTHORIZED","title":"Bearer {ECHO} was refused","detail":"Authorization: Bearer {ECHO_CUT}"}}]}}"#
+    );
+    let oauth = format!(
+        r#"{{"error":"invalid_client","error_description":"client_assertion={ECHO_CUT}, secret {ECHO}"}}"#
+    );
+    let gateway = format!(r#"{{"error":"Forbidden","message":"token {ECHO_CUT} denied"}}"#);
+    let cases = [
+        ("app-store-connect", 403, &errors),
+        ("business-manager", 400, &oauth),
+        ("sign-in-with-apple", 400, &oauth),
+        ("weatherkit", 403, &gateway),
+    ];
+    for (api, status, body) in cases {
+        for actions in ["false", "true"] {
+            let case = format!("{api}, GITHUB_ACTIONS={actions}");
+            let apple = FakeApple::start(Answer::new(405, ""), Answer::new(status, body));
+            let mut cmd = match api {
+                "app-store-connect" => configured(),
+                _ => service(api),
+            };
+            let output = cmd
+                .env("ASC_VERIFY", "true")
+                .env("ASC_API_BASE_URL", &apple.url)
+                .env("ASC_FORMAT", "json")
+                .env("GITHUB_ACTIONS", actions)
+                .output()
+                .unwrap();
+            let (_, stderr) = texts(&output);
+            let tokens: Vec<String> = apple.requests().iter().map(Request::token).collect();
+            let token = tokens
+                .iter()
+                .find(|t| t.len() > 200)
+                .expect("a token was sent");
+            assert_eq!(output.status.code(), Some(3), "{case}");
+            assert!(stderr.contains("(the token)"), "{case}: {stderr}");
+            let runs = secret_runs(&[token]);
+            assert_no_leak(&case, &stderr, &runs, &["::add-mask::"]);
+        }
     }
 }
