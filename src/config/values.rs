@@ -528,7 +528,12 @@ pub fn test_base_url(value: &str) -> Result<String, String> {
         .strip_prefix("http://127.0.0.1:")
         .or_else(|| value.strip_prefix("http://[::1]:"));
     match port {
-        Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+        // A port as a listener reports it: 1 to 65535, no leading zero.
+        Some(port)
+            if !port.starts_with('0')
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok_and(|p| p > 0) =>
+        {
             Ok(value.to_owned())
         }
         _ => Err(
@@ -664,6 +669,10 @@ mod tests {
             "http://127.0.0.1:80@evil.example",
             "http://localhost:80",
             "http://10.0.0.1:80",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:0",
+            "http://127.0.0.1:08080",
+            "http://127.0.0.1:",
         ] {
             assert!(test_base_url(bad).is_err(), "{bad}");
         }
