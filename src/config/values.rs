@@ -248,7 +248,28 @@ fn scope_entry(entry: &str) -> Result<(), String> {
     if target.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!("has white space inside its path; {EXPECTED}"));
     }
-    Ok(())
+    path_placeholder(target.split('?').next().unwrap_or_default())
+}
+
+/// What a template or an empty variable leaves in a scope path (`//`, `{id}`, `:id`):
+/// a request Apple refuses, so the token could never be used for it.
+fn path_placeholder(path: &str) -> Result<(), String> {
+    if path.contains("//") {
+        return Err("has an empty path segment (`//`): is a variable, such as an ID, \
+                    empty? Write the resource's real ID there"
+            .into());
+    }
+    let placeholder = path
+        .split('/')
+        .find(|segment| segment.starts_with(':') || segment.contains(['{', '}']));
+    match placeholder {
+        Some(segment) => Err(format!(
+            "has the placeholder {} in its path: write the resource's real ID there, as \
+             Apple's request would carry it",
+            shown(segment)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A whole number of seconds; its bounds depend on the api and the scope
@@ -584,6 +605,11 @@ mod tests {
         assert!(error("GET").contains("no space"));
         assert!(error("[1]").contains("JSON array of strings"));
         assert!(error("[]").contains("lists no requests"));
+        // What a template or an empty variable leaves: Apple would refuse the request.
+        assert!(error("GET /v1/ciWorkflows//buildRuns").contains("empty path segment"));
+        assert!(error("GET /v1/apps/{id}/builds").contains("placeholder `{id}`"));
+        assert!(error("GET /v1/apps/:id/builds").contains("placeholder `:id`"));
+        assert!(scope("GET /v1/apps?filter[name]=a//b").is_ok(), "a query may hold `//`");
     }
 
     #[test]
