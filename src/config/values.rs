@@ -255,9 +255,11 @@ fn scope_entry(entry: &str) -> Result<(), String> {
 /// a request Apple refuses, so the token could never be used for it.
 fn path_placeholder(path: &str) -> Result<(), String> {
     if path.contains("//") {
-        return Err("has an empty path segment (`//`): is a variable, such as an ID, \
+        return Err(
+            "has an empty path segment (`//`): is a variable, such as an ID, \
                     empty? Write the resource's real ID there"
-            .into());
+                .into(),
+        );
     }
     let placeholder = path
         .split('/')
@@ -609,7 +611,10 @@ mod tests {
         assert!(error("GET /v1/ciWorkflows//buildRuns").contains("empty path segment"));
         assert!(error("GET /v1/apps/{id}/builds").contains("placeholder `{id}`"));
         assert!(error("GET /v1/apps/:id/builds").contains("placeholder `:id`"));
-        assert!(scope("GET /v1/apps?filter[name]=a//b").is_ok(), "a query may hold `//`");
+        assert!(
+            scope("GET /v1/apps?filter[name]=a//b").is_ok(),
+            "a query may hold `//`"
+        );
     }
 
     #[test]
