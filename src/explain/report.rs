@@ -98,9 +98,16 @@ pub fn emit(format: Format, report: &Explained<'_>, out: &mut dyn Write) -> io::
         .iter()
         .filter(|c| c.result == Outcome::Fail)
         .count();
-    let verdict = match failed {
-        0 => "nothing Apple documents would refuse this token".to_owned(),
-        n => format!("Apple would refuse this token: {n} check(s) failed"),
+    let unverified = report
+        .checks
+        .iter()
+        .any(|c| c.check == "key" && c.result == Outcome::Note);
+    let verdict = match (failed, unverified) {
+        (0, false) => "nothing Apple documents would refuse this token".to_owned(),
+        (0, true) => "nothing Apple documents would refuse this token, if its signature is \
+                      the key's (not verified: no key given)"
+            .to_owned(),
+        (n, _) => format!("Apple would refuse this token: {n} check(s) failed"),
     };
     if format == Format::Json {
         let object = json!({

@@ -156,6 +156,12 @@ fn checks(
     for key in keys {
         checks.extend(signature::verified(token, id.api, key));
     }
+    if keys.is_empty() {
+        let reason = "not checked: no key was given, so only the signature's encoding was \
+                      read; set ASC_PRIVATE_KEY, ASC_PRIVATE_KEY_PATH or ASC_PUBLIC_KEY to \
+                      verify it";
+        checks.push(Check::new("key", Outcome::Note, reason, signature::RFC));
+    }
     let mut unreachable = false;
     if let Some(agent) = agent.as_ref().filter(|_| settings.verify) {
         let file_id = keys.iter().find_map(|k| k.file_id.clone());

@@ -8,7 +8,7 @@ use crate::explain::report::{Check, Outcome};
 use crate::mint::crypto;
 use crate::mint::token::Api;
 
-const RFC: &str = "RFC 7518 section 3.4";
+pub const RFC: &str = "RFC 7518 section 3.4";
 
 /// A public key the signature is checked against: where it came from, in words, and
 /// its point; `file_id` is the key ID in its file's name `AuthKey_<ID>.p8`, if any.

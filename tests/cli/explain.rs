@@ -905,3 +905,24 @@ fn nothing_printed_holds_the_token_its_signature_or_the_key() {
     assert_eq!(out.code, 2);
     assert_no_leak("not a JWT", &out.stderr, &secret_runs(&[&good]), &[]);
 }
+
+#[test]
+fn without_a_key_the_report_says_the_signature_was_not_verified() {
+    let (header, claims) = valid("app-store-connect", now());
+    let token = forged(&header, &claims, &[1u8; 64]);
+    let (code, report) = json_report(&token, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        reason(&report, "key", "note").contains("not checked"),
+        "{report}"
+    );
+    assert!(
+        report["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("not verified: no key given"),
+        "{report}"
+    );
+    let (_, report) = json_report(&token, &[("ASC_PRIVATE_KEY", &key_pem())]);
+    assert!(!report["verdict"].as_str().unwrap().contains("not verified"));
+}
