@@ -27,7 +27,7 @@ pub fn answer(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write)
             exit::USAGE
         }
         Some("explain") => explain(stdout, stderr),
-        Some("-h" | "--help") => print(stdout, stderr, &settings::help()),
+        Some("-h" | "--help" | "help") => print(stdout, stderr, &settings::help()),
         Some("-V" | "--version") => print(
             stdout,
             stderr,

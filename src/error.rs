@@ -109,8 +109,8 @@ impl fmt::Display for Error {
         match self {
             Error::Config(problems, help) => write!(
                 f,
-                "{} configuration problem(s); nothing was minted ({})",
-                problems.len(),
+                "{}; nothing was minted ({})",
+                counted(problems.len(), "configuration problem"),
                 match help {
                     Help::Command => "see `asc-jwt --help`",
                     Help::Inputs => {
@@ -164,6 +164,14 @@ impl fmt::Display for Error {
                 context,
             )),
         }
+    }
+}
+
+/// `n` `thing`s, in the singular for one.
+fn counted(n: usize, thing: &str) -> String {
+    match n {
+        1 => format!("1 {thing}"),
+        n => format!("{n} {thing}s"),
     }
 }
 

@@ -32,7 +32,7 @@ const CASES: &[Case] = &[
             "error: ASC_KEY_ID (input key-id) is not set",
             "error: ASC_ISSUER_ID (input issuer-id) is not set",
             "error: ASC_PRIVATE_KEY (input private-key) is not set, and neither is ASC_PRIVATE_KEY_PATH",
-            "3 configuration problem(s)",
+            "3 configuration problems",
         ],
     },
     Case {
@@ -228,7 +228,7 @@ const CASES: &[Case] = &[
         ],
         stderr: &[
             "error: ASC_KEY_ID (input key-id) and ASC_ISSUER_ID (input issuer-id) look swapped",
-            "error: 1 configuration problem(s)",
+            "error: 1 configuration problem",
         ],
     },
     Case {
@@ -302,7 +302,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_DURATION (input duration) is `abc`",
             "error: ASC_SCOPE (input scope) entry 1 has method `FETCH`",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -312,7 +312,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_ISSUER_ID (input issuer-id) is not shaped like a UUID",
             "error: ASC_KEY_TYPE (input key-type) is `tem`",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     // Each service: its required settings missing, reported together.
@@ -323,7 +323,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_ISSUER_ID (input issuer-id) is not set: App Store Server API tokens are issued by the issuer ID shown with the In-App Purchase keys",
             "error: ASC_BUNDLE_ID (input bundle-id) is not set: App Store Server API tokens name the app by its bundle ID (`bid`)",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -338,7 +338,7 @@ const CASES: &[Case] = &[
             "error: ASC_ISSUER_ID (input issuer-id) is set, but Sign in with Apple client secrets are issued by your Team ID: set ASC_TEAM_ID (input team-id) instead",
             "error: ASC_TEAM_ID (input team-id) is not set: Sign in with Apple client secrets are issued by your 10-character Team ID",
             "error: ASC_CLIENT_ID (input client-id) is not set: Sign in with Apple client secrets name the Services ID (web sign-in) or the App ID's bundle ID",
-            "error: 3 configuration problem(s)",
+            "error: 3 configuration problems",
         ],
     },
     Case {
@@ -380,7 +380,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_TEAM_ID (input team-id) is not set: WeatherKit tokens are issued by your 10-character Team ID",
             "error: ASC_SERVICE_ID (input service-id) is not set: WeatherKit tokens name the Services ID registered for WeatherKit",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -390,7 +390,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_KEY_ID (input key-id) is not set",
             "error: ASC_TEAM_ID (input team-id) is not set: Maps tokens are issued by your 10-character Team ID",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     // Settings the service does not use: which api uses them, or what to set instead.
@@ -412,7 +412,7 @@ const CASES: &[Case] = &[
             "error: ASC_ORIGIN (input origin) is set, but App Store Connect API tokens do not use it (it is for api `music`, `maps`); unset it",
             // No service uses all five together, so none is named.
             "error: ASC_API (input api) is not set, so the token is for `app-store-connect`, which has no use for ASC_TEAM_ID, ASC_BUNDLE_ID, ASC_CLIENT_ID, ASC_SERVICE_ID, ASC_ORIGIN: set it to the service the token is for\n",
-            "error: 6 configuration problem(s)",
+            "error: 6 configuration problems",
         ],
     },
     Case {
@@ -470,7 +470,7 @@ const CASES: &[Case] = &[
             "error: ASC_KEY_TYPE (input key-type) is set, but App Store Server API tokens do not use it (it is for api `app-store-connect`, `enterprise`); unset it",
             "error: ASC_SCOPE (input scope) is set, but App Store Server API tokens do not use it (it is for api `app-store-connect`, `enterprise`, `maps`); unset it",
             "error: ASC_TEAM_ID (input team-id) is set, but App Store Server API tokens are issued by the issuer ID shown above the keys in App Store Connect: set ASC_ISSUER_ID (input issuer-id) instead",
-            "error: 3 configuration problem(s)",
+            "error: 3 configuration problems",
         ],
     },
     Case {
@@ -485,7 +485,7 @@ const CASES: &[Case] = &[
             "error: ASC_BUNDLE_ID (input bundle-id) is set, but Sign in with Apple names the app by its client ID: put the Services ID (web) or the App ID's bundle ID (apps) in ASC_CLIENT_ID (input client-id) instead, and unset this one",
             "error: ASC_SERVICE_ID (input service-id) is set, but Sign in with Apple names the app by its client ID",
             "error: ASC_ORIGIN (input origin) is set, but Sign in with Apple client secrets do not use it (it is for api `music`, `maps`); unset it",
-            "error: 3 configuration problem(s)",
+            "error: 3 configuration problems",
         ],
     },
     Case {
@@ -495,7 +495,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_ISSUER_ID (input issuer-id) is set, but Apple Business Manager client assertions are issued by the client ID: set ASC_CLIENT_ID (input client-id) instead, and unset this one",
             "error: ASC_TEAM_ID (input team-id) is set, but Apple Business Manager client assertions do not use it (it is for api `sign-in-with-apple`, `apns`, `music`, `weatherkit`, `maps`, `apple-ads`, `devicecheck`); unset it",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -508,7 +508,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_BUNDLE_ID (input bundle-id) is set, but WeatherKit names the Services ID registered for it: put it in ASC_SERVICE_ID (input service-id) instead, and unset this one",
             "error: ASC_CLIENT_ID (input client-id) is set, but WeatherKit names the Services ID registered for it",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -531,7 +531,7 @@ const CASES: &[Case] = &[
             "error: ASC_SCOPE (input scope) is set, but Apple Music developer tokens do not use it (it is for api `app-store-connect`, `enterprise`, `maps`); unset it",
             "error: ASC_KEY_FILE (input key-file) is `true`, but Apple Music developer tokens are not read by altool, notarytool or fastlane: key files are written for `app-store-connect` and `enterprise` only; unset it",
             "error: ASC_FASTLANE_JSON (input fastlane-json) is `true`, but Apple Music developer tokens are not read by altool, notarytool or fastlane",
-            "error: 3 configuration problem(s)",
+            "error: 3 configuration problems",
         ],
     },
     Case {
@@ -548,7 +548,7 @@ const CASES: &[Case] = &[
             "error: ASC_DURATION (input duration) is set, but APNs tokens have no `exp`: Apple accepts them for one hour after `iat`, and refuses a new token more often than every 20 minutes; unset it",
             "error: ASC_CLOCK (input clock) is `apple`, but APNs speaks HTTP/2 only, which asc-jwt's client does not, so its clock cannot be read; use `local`",
             "error: ASC_VERIFY (input verify) is `true`, but APNs speaks HTTP/2 only, which asc-jwt's client does not: an APNs token cannot be checked here",
-            "error: 4 configuration problem(s)",
+            "error: 4 configuration problems",
         ],
     },
     // The classic mistakes.
@@ -662,7 +662,7 @@ const CASES: &[Case] = &[
         env: &[("ASC_TEAM_ID", "ABCDE12345")],
         stderr: &[
             "error: ASC_TEAM_ID (input team-id) is a developer-account Team ID, but Apple Ads client secrets are issued by Apple Ads' own team ID, `SEARCHADS.` followed by a UUID: copy the `teamId` shown with the credentials in Apple Ads (Account Settings > API)",
-            "error: 1 configuration problem(s)",
+            "error: 1 configuration problem",
         ],
     },
     Case {
@@ -691,7 +691,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_TEAM_ID (input team-id) must be `SEARCHADS.` followed by a UUID (8-4-4-4-12 hex digits): copy the `teamId` shown with the credentials in Apple Ads (Account Settings > API)",
             "error: ASC_CLIENT_ID (input client-id) must be `SEARCHADS.` followed by a UUID (8-4-4-4-12 hex digits): copy the `clientId`",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -721,7 +721,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_TEAM_ID (input team-id) is an Apple Ads team ID (`SEARCHADS.…`): use api `apple-ads` for it; Sign in with Apple client secrets are issued by your 10-character Team ID",
             "error: ASC_CLIENT_ID (input client-id) starts with `SEARCHADS.`, so it is an Apple Ads client ID: use api `apple-ads` for it; Sign in with Apple client secrets name another client ID",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -738,7 +738,7 @@ const CASES: &[Case] = &[
         env: &[("ASC_CLIENT_ID", APPLE_ADS_CLIENT_ID)],
         stderr: &[
             "error: ASC_CLIENT_ID (input client-id) starts with `SEARCHADS.`, so it is an Apple Ads client ID: use api `apple-ads` for it; Apple Business Manager client assertions name another client ID",
-            "error: 1 configuration problem(s)",
+            "error: 1 configuration problem",
         ],
     },
     Case {
@@ -764,7 +764,7 @@ const CASES: &[Case] = &[
             "error: ASC_DURATION (input duration) is set, but DeviceCheck tokens have no `exp`: they are made as APNs tokens are, which Apple accepts for one hour after `iat`; unset it",
             "error: ASC_VERIFY (input verify) is `true`, but DeviceCheck has no harmless request whose answer shows a token accepted",
             "error: ASC_CLIENT_ID (input client-id) is set, but DeviceCheck tokens do not use it",
-            "error: 3 configuration problem(s)",
+            "error: 3 configuration problems",
         ],
     },
     Case {
@@ -812,7 +812,7 @@ const CASES: &[Case] = &[
         stderr: &[
             "error: ASC_ISSUER_ID (input issuer-id) is not shaped like a UUID",
             "error: ASC_BUNDLE_ID (input bundle-id) has a character other than ASCII letters, digits, `.`, `-` and `_` at position 12",
-            "error: 2 configuration problem(s)",
+            "error: 2 configuration problems",
         ],
     },
     Case {
@@ -1019,4 +1019,21 @@ fn version_prints_the_package_version() {
         .assert()
         .success()
         .stdout(format!("asc-jwt {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn help_as_a_word_prints_the_same_help() {
+    let flag = asc_jwt().arg("--help").assert().success();
+    let word = asc_jwt().arg("help").assert().success().stderr("");
+    assert_eq!(word.get_output().stdout, flag.get_output().stdout);
+}
+
+#[test]
+fn one_problem_is_counted_in_the_singular() {
+    asc_jwt()
+        .env("ASC_KEY_ID", "TESTKEY123")
+        .env("ASC_KEY_TYPE", "individual")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1 configuration problem;"));
 }

@@ -229,7 +229,7 @@ fn a_missing_key_file_is_reported_with_every_other_problem() {
         stderr.contains("error: ASC_DURATION (input duration) is `soon`"),
         "{stderr}"
     );
-    assert!(stderr.contains("3 configuration problem(s)"), "{stderr}");
+    assert!(stderr.contains("3 configuration problems"), "{stderr}");
 }
 
 #[test]
@@ -305,7 +305,7 @@ fn inside_actions_the_footer_names_the_inputs_not_the_command_line() {
     assert!(!stderr.contains("asc-jwt --help"), "{stderr}");
     assert!(
         stderr.contains(
-            "::error title=asc-jwt::3 configuration problem(s); nothing was minted (the step's \
+            "::error title=asc-jwt::3 configuration problems; nothing was minted (the step's \
              inputs are described in the action's README under Inputs, the ASC_* variables \
              under Configuration)"
         ),
@@ -317,6 +317,6 @@ fn inside_actions_the_footer_names_the_inputs_not_the_command_line() {
 fn outside_actions_the_footer_points_to_help() {
     fails_with_usage_error(
         &mut asc_jwt(),
-        "error: 3 configuration problem(s); nothing was minted (see `asc-jwt --help`)",
+        "error: 3 configuration problems; nothing was minted (see `asc-jwt --help`)",
     );
 }
