@@ -14,7 +14,7 @@ pub enum Probe<'a> {
     /// `GET` with the token as bearer.
     Get(&'a str),
     /// `POST` of a form that carries the token (OAuth token endpoints): in the body for
-    /// Sign in with Apple, in the query string for Business/School Manager and Apple Ads
+    /// Sign in with Apple and Apple Ads, in the query string for Business/School Manager
     /// (`send`).
     Form(&'a str),
 }
@@ -50,20 +50,36 @@ pub fn probe(api: Api) -> Option<Probe<'static>> {
     })
 }
 
-/// The request [`verify`](crate::apple::verify::verify) makes for `spec`: its service's [`probe`], except for a scoped
-/// App Store Connect or Enterprise token, which "App Store Connect rejects … if none of the
-/// scope entries match the attempted request" (`appstoreconnectapi/generating-tokens-for-
-/// api-requests`): then the scope's first GET entry, as written. No `limit=1` is added
-/// (Apple ignores `limit` when matching, but a by-ID or relationship path may refuse the
-/// parameter, and a 400 would be blamed on the token). `None` where nothing can be asked:
-/// APNs, and a scope without a GET, which `services` refuses with verify.
-pub fn request(spec: &TokenSpec) -> Option<Probe<'_>> {
-    match spec.scope.as_deref().filter(|_| spec.api.is_connect()) {
-        Some(entries) => entries
-            .iter()
-            .find_map(|entry| entry.strip_prefix("GET "))
-            .map(Probe::Get),
-        None => probe(spec.api),
+/// The request [`verify`](crate::apple::verify::verify) makes for `spec`: its service's
+/// [`probe`], except for a scoped App Store Connect or Enterprise token, which "App Store
+/// Connect rejects … if none of the scope entries match the attempted request"
+/// (`appstoreconnectapi/generating-tokens-for-api-requests`): then the scope's first GET
+/// entry, as written. No `limit=1` is added (Apple ignores `limit` when matching, but a
+/// by-ID or relationship path may refuse the parameter, and a 400 would be blamed on the
+/// token). `Err` says why nothing can be asked. The entry must be a plain path: it is
+/// appended to Apple's host, and a token explained from elsewhere can carry any scope
+/// (`GET @evil.example/x` would name another host).
+pub fn request(spec: &TokenSpec) -> Result<Probe<'_>, &'static str> {
+    let Some(entries) = spec.scope.as_deref().filter(|_| spec.api.is_connect()) else {
+        return probe(spec.api).ok_or(match spec.api {
+            Api::DeviceCheck => {
+                "DeviceCheck's documented answers cannot show a token accepted without a \
+                 real device token"
+            }
+            _ => "APNs speaks HTTP/2 only, which asc-jwt's client does not",
+        });
+    };
+    let path = entries
+        .iter()
+        .find_map(|entry| entry.strip_prefix("GET "))
+        .ok_or("its scope has no GET entry, and only a GET is a harmless request")?;
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains(['\\', '#'])
+        && path.chars().all(|c| c.is_ascii_graphic());
+    match plain {
+        true => Ok(Probe::Get(path)),
+        false => Err("its scope's first GET entry is not a plain path on Apple's host"),
     }
 }
 
@@ -171,18 +187,31 @@ mod tests {
         );
         assert_eq!(
             request(&spec),
-            Some(Probe::Get("/v1/ciProducts?filter[app]=1"))
+            Ok(Probe::Get("/v1/ciProducts?filter[app]=1"))
         );
         let spec = scoped(Api::Enterprise, &["GET /v1/bundleIds/1"]);
-        assert_eq!(request(&spec), Some(Probe::Get("/v1/bundleIds/1")));
+        assert_eq!(request(&spec), Ok(Probe::Get("/v1/bundleIds/1")));
         assert_eq!(
             request(&scoped(Api::Enterprise, &["DELETE /v1/users/1"])),
-            None
+            Err("its scope has no GET entry, and only a GET is a harmless request")
         );
         // Maps' scope is not a request, and an unscoped token keeps its service's probe.
         let maps = scoped(Api::Maps, &["server_api"]);
-        assert_eq!(request(&maps), Some(Probe::Get("/v1/token")));
+        assert_eq!(request(&maps), Ok(Probe::Get("/v1/token")));
         let plain = TokenSpec::default();
-        assert_eq!(request(&plain), Some(Probe::Get("/v1/apps?limit=1")));
+        assert_eq!(request(&plain), Ok(Probe::Get("/v1/apps?limit=1")));
+        // A token explained from elsewhere can carry any scope: nothing leaves Apple's host.
+        for entry in [
+            "GET @evil.example/x",
+            "GET //evil.example/x",
+            "GET \\\\evil.example/x",
+            "GET evil.example/x",
+            "GET /v1/apps\r\nHost: evil",
+        ] {
+            assert!(
+                request(&scoped(Api::AppStoreConnect, &[entry])).is_err(),
+                "{entry}"
+            );
+        }
     }
 }

@@ -106,10 +106,7 @@ pub fn verify_after<E>(
 }
 
 fn ask(agent: &Agent, base: &str, spec: &TokenSpec, token: &str) -> Result<Verdict, String> {
-    let probe = request(spec).ok_or(
-        "this token cannot be checked: APNs speaks HTTP/2 only, DeviceCheck has no harmless \
-         request, and a scope without a GET entry allows none",
-    )?;
+    let probe = request(spec).map_err(|why| format!("this token cannot be checked: {why}"))?;
     let started = Instant::now();
     // A transport error may quote the URL, whose query carries a manager's assertion.
     let mut response = send(agent, base, spec, probe, token)

@@ -96,10 +96,9 @@ pub fn verdict(
 ) -> (Check, bool) {
     let page = id.api.token_page();
     let spec = spec_of(token, id);
-    if probes::request(&spec).is_none() {
-        let reason = "Apple cannot be asked about this token: APNs speaks HTTP/2 only, and a \
-                      scope without a GET entry allows no harmless request";
-        return (Check::new("apple", Outcome::Note, reason, page), false);
+    if let Err(why) = probes::request(&spec) {
+        let reason = format!("Apple cannot be asked about this token: {why}");
+        return (Check::new("apple", Outcome::Note, &reason, page), false);
     }
     let seconds = |name: &str| token.claims.get(name).and_then(Value::as_i64).unwrap_or(0);
     let minted = Minted {

@@ -926,3 +926,27 @@ fn without_a_key_the_report_says_the_signature_was_not_verified() {
     let (_, report) = json_report(&token, &[("ASC_PRIVATE_KEY", &key_pem())]);
     assert!(!report["verdict"].as_str().unwrap().contains("not verified"));
 }
+
+#[test]
+fn verify_never_sends_a_token_whose_scope_names_another_host_anywhere() {
+    // A token explained from elsewhere can carry any scope: `GET @host:port/x` appended to
+    // Apple's URL would name another host, which would get the bearer token.
+    let apple = FakeApple::start(Answer::new(405, ""), Answer::new(200, r#"{"data":[]}"#));
+    let elsewhere = FakeApple::start(Answer::new(405, ""), Answer::new(200, r#"{"data":[]}"#));
+    let host = elsewhere.url.trim_start_matches("http://");
+    let (header, mut claims) = valid("app-store-connect", now());
+    claims["scope"] = json!([format!("GET @{host}/stolen")]);
+    let token = forged(&header, &claims, &[1u8; 64]);
+    let env = [
+        ("ASC_VERIFY", "true"),
+        ("ASC_CLOCK", "local"),
+        ("ASC_API_BASE_URL", apple.url.as_str()),
+    ];
+    let (_, report) = json_report(&token, &env);
+    assert!(elsewhere.requests().is_empty(), "the token went to {host}");
+    assert!(apple.requests().is_empty(), "{report}");
+    assert!(
+        reason(&report, "apple", "note").contains("not a plain path on Apple's host"),
+        "{report}"
+    );
+}
