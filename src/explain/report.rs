@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::config::key_material::looks_like_key;
+use crate::config::key_material::looks_like_key_or_scalar;
 use crate::deliver::github;
 use crate::deliver::output::Format;
 
@@ -85,7 +85,7 @@ impl Explained<'_> {
 /// carries a private key (which no token should; the check list says so).
 fn shown(object: &Map<String, Value>) -> Value {
     let json = Value::Object(object.clone());
-    match looks_like_key(&json.to_string()) {
+    match looks_like_key_or_scalar(&json.to_string()) {
         true => Value::String("(not shown: it holds what looks like private key material)".into()),
         false => json,
     }

@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::config::key_material::looks_like_key_or_scalar;
 use crate::config::{long_lived, services, values};
 use crate::explain::decode::Decoded;
 use crate::explain::ids::id_problem;
@@ -19,7 +20,9 @@ pub fn quoted(value: Option<&Value>) -> String {
         None => "missing".into(),
         // The claims line prints them in full: no secret, only kept to one short line.
         Some(Value::String(s))
-            if s.len() <= 80 && s.chars().all(|c| c.is_ascii_graphic() || c == ' ') =>
+            if s.len() <= 80
+                && s.chars().all(|c| c.is_ascii_graphic() || c == ' ')
+                && !looks_like_key_or_scalar(s) =>
         {
             format!("`{s}`")
         }

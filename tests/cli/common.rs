@@ -434,3 +434,15 @@ pub fn verify_with_audience(token: &str, audience: Option<&str>) -> (Value, Valu
     }
     (header, claims)
 }
+
+/// The test key's private scalar (32 bytes): it follows `04 20` in the PKCS#8 body
+/// (RFC 5915's OCTET STRING).
+pub fn private_scalar() -> Vec<u8> {
+    let body: String = key_pem()
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let der = STANDARD.decode(body).unwrap();
+    let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
+    der[at..at + 32].to_vec()
+}

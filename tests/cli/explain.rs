@@ -950,3 +950,28 @@ fn verify_never_sends_a_token_whose_scope_names_another_host_anywhere() {
         "{report}"
     );
 }
+
+#[test]
+fn key_material_in_a_header_or_claim_is_never_quoted() {
+    let scalar = private_scalar();
+    let hex: String = scalar.iter().map(|b| format!("{b:02x}")).collect();
+    let b64url = URL_SAFE_NO_PAD.encode(&scalar);
+    let runs = secret_runs(&[&hex, &b64url]);
+    for (name, value) in [("hex", &hex), ("base64url", &b64url)] {
+        for (part, field) in [("claims", "aud"), ("header", "typ"), ("header", "kid")] {
+            let (mut header, mut claims) = valid("app-store-connect", now());
+            match part {
+                "claims" => claims[field] = json!(value),
+                _ => header[field] = json!(value),
+            }
+            let token = forged(&header, &claims, &[1u8; 64]);
+            for format in ["text", "json"] {
+                let out = explain_input(token.as_bytes(), &[("ASC_FORMAT", format)]);
+                assert_eq!(out.code, 3, "{name} in {field}: {}", out.stdout);
+                let what = format!("{name} in {field}, {format}");
+                assert_no_leak(&what, &out.stdout, &runs, &[]);
+                assert_no_leak(&what, &out.stderr, &runs, &[]);
+            }
+        }
+    }
+}
