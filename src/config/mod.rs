@@ -3,8 +3,8 @@
 //!
 //! [`settings`] is the table of every `ASC_*` variable (its input, default, help line and
 //! parser), [`values`] the checks of one value ([`key_material`] finds the key pasted into
-//! one), [`services`] what each Apple service requires, allows or refuses ([`client_ids`]
-//! the `PREFIX.<uuid>` IDs), and [`long_lived`] the resources whose App Store Connect
+//! one), [`usage`] what each Apple service requires, allows or refuses, [`services`] the
+//! checks that depend on the service ([`client_ids`] the `PREFIX.<uuid>` IDs), and [`long_lived`] the resources whose App Store Connect
 //! tokens may live past 20 minutes. [`near_miss`] names what was probably meant: a
 //! misspelt `ASC_*` variable, another tool's name for a setting.
 
@@ -18,4 +18,5 @@ pub mod near_miss;
 pub mod problems;
 pub mod services;
 pub mod settings;
+pub mod usage;
 pub mod values;

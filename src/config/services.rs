@@ -1,143 +1,13 @@
-//! Which settings each Apple service uses, requires and refuses, and the checks that
-//! depend on the service: from the values the table's parsers read ([`Low`]) to the
-//! token's [`TokenSpec`]. Pure, like the rest of `config`, which calls it.
+//! The checks that depend on the service, with [`usage`](crate::config::usage)'s table of
+//! which settings each one requires and refuses: from the values the table's parsers read
+//! ([`Low`]) to the token's [`TokenSpec`]. Pure, like the rest of `config`, which calls it.
 
 use crate::config::client_ids::{self, manager_client_id, manager_prefix};
 use crate::config::problems::Invalid;
 use crate::config::settings::{Low, Var};
+use crate::config::usage::{Usage, VARYING, required, unused, usage};
 use crate::config::values;
 use crate::mint::token::{Api, KeyType, Lifetime, MAX_DURATION, MIN_DURATION, TokenSpec};
-
-/// How a service uses a setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Usage {
-    Required,
-    Optional,
-    /// Setting it is an error: the service has no place for it.
-    Unused,
-}
-
-/// The settings that differ between services. The others (the key, format, key folder,
-/// clock, verify) mean the same for all, with the exceptions [`check`] names.
-pub const VARYING: [Var; 9] = [
-    Var::IssuerId,
-    Var::KeyType,
-    Var::Scope,
-    Var::TeamId,
-    Var::BundleId,
-    Var::ClientId,
-    Var::ServiceId,
-    Var::Origin,
-    Var::Duration,
-];
-
-/// How `api` uses `var` (one of [`VARYING`]). App Store Connect's issuer ID depends on
-/// the key type, so it is `Optional` here and checked with the key type.
-pub fn usage(api: Api, var: Var) -> Usage {
-    use Api::*;
-    use Usage::*;
-    let team = matches!(
-        api,
-        SignInWithApple | Apns | Music | WeatherKit | Maps | AppleAds | DeviceCheck
-    );
-    match var {
-        Var::IssuerId if api == AppStoreServer => Required,
-        Var::IssuerId | Var::KeyType if api.is_connect() => Optional,
-        Var::Scope if api.is_connect() || api == Maps => Optional,
-        Var::TeamId if team => Required,
-        Var::BundleId if api == AppStoreServer => Required,
-        Var::ClientId if matches!(api, SignInWithApple | AppleAds) || api.is_manager() => Required,
-        Var::ServiceId if api == WeatherKit => Required,
-        Var::Origin if matches!(api, Music | Maps) => Optional,
-        // APNs and DeviceCheck tokens have no `exp`.
-        Var::Duration if !matches!(api.lifetime(), Lifetime::Fixed(_)) => Optional,
-        _ => Unused,
-    }
-}
-
-/// Why a setting is refused with `api`, and what to do instead.
-fn unused(api: Api, var: Var) -> String {
-    let title = api.title();
-    let specific = match (api, var) {
-        (_, Var::IssuerId) if api.is_manager() => Some(format!(
-            "{title} are issued by the client ID: set ASC_CLIENT_ID (input client-id) instead"
-        )),
-        (_, Var::IssuerId) => Some(format!(
-            "{title} are issued by your Team ID: set ASC_TEAM_ID (input team-id) instead"
-        )),
-        (_, Var::TeamId) if api.is_connect() || api == Api::AppStoreServer => Some(format!(
-            "{title} are issued by the issuer ID shown above the keys in App Store Connect: \
-             set ASC_ISSUER_ID (input issuer-id) instead"
-        )),
-        (Api::SignInWithApple, Var::BundleId | Var::ServiceId) => Some(
-            "Sign in with Apple names the app by its client ID: put the Services ID (web) or \
-             the App ID's bundle ID (apps) in ASC_CLIENT_ID (input client-id) instead"
-                .into(),
-        ),
-        (Api::WeatherKit, Var::ClientId | Var::BundleId) => Some(
-            "WeatherKit names the Services ID registered for it: put it in ASC_SERVICE_ID \
-             (input service-id) instead"
-                .into(),
-        ),
-        // Nothing to set instead: the whole message.
-        (Api::Apns, Var::Duration) => return APNS_DURATION.into(),
-        (Api::DeviceCheck, Var::Duration) => return DEVICECHECK_DURATION.into(),
-        _ => None,
-    };
-    let users: Vec<String> = Api::ALL
-        .into_iter()
-        .filter(|&other| usage(other, var) != Usage::Unused)
-        .map(|other| format!("`{}`", other.name()))
-        .collect();
-    match specific {
-        Some(words) => format!("is set, but {words}, and unset this one"),
-        None => format!(
-            "is set, but {title} do not use it (it is for api {}); unset it",
-            users.join(", ")
-        ),
-    }
-}
-
-/// Why a setting `api` requires is missing.
-fn required(api: Api, var: Var) -> String {
-    let title = api.title();
-    match var {
-        Var::TeamId | Var::ClientId if api == Api::AppleAds => format!(
-            "is not set: {title} name the Apple Ads API user's `{}`, `SEARCHADS.` followed by \
-             a UUID, shown with the credentials in Apple Ads (Account Settings > API)",
-            if var == Var::TeamId {
-                "teamId"
-            } else {
-                "clientId"
-            }
-        ),
-        Var::TeamId => format!(
-            "is not set: {title} are issued by your 10-character Team ID (Membership details \
-             in your Apple Developer account)"
-        ),
-        Var::IssuerId => format!(
-            "is not set: {title} are issued by the issuer ID shown with the In-App Purchase \
-             keys in App Store Connect (Users and Access > Integrations), 8-4-4-4-12 hex digits"
-        ),
-        Var::BundleId => format!(
-            "is not set: {title} name the app by its bundle ID (`bid`), e.g. `com.example.app`"
-        ),
-        Var::ClientId if api.is_manager() => format!(
-            "is not set: {title} are issued by the client ID shown with the API account, \
-             `{}` followed by a UUID",
-            manager_prefix(api)
-        ),
-        Var::ClientId => format!(
-            "is not set: {title} name the Services ID (web sign-in) or the App ID's bundle ID \
-             (apps) that signs in, as the app sends it in `client_id`"
-        ),
-        Var::ServiceId => format!(
-            "is not set: {title} name the Services ID registered for WeatherKit, e.g. \
-             `com.example.weatherkit-client`"
-        ),
-        _ => "is not set".into(),
-    }
-}
 
 /// Every check that depends on the service, and the spec when all pass.
 pub fn check(low: &Low, found: &mut Invalid) -> Option<TokenSpec> {
@@ -223,22 +93,26 @@ fn api_forgotten(low: &Low, found: &mut Invalid) {
         return;
     }
     let names: Vec<String> = set.iter().map(|v| v.name().to_owned()).collect();
-    let candidates: Vec<String> = Api::ALL
+    let candidates: Vec<Api> = Api::ALL
         .into_iter()
         .filter(|&api| set.iter().all(|&v| usage(api, v) != Usage::Unused))
         .filter(|&api| client_ids::fit(api, low))
-        .map(|api| format!("`{}`", api.name()))
         .collect();
-    let which = match candidates.as_slice() {
+    let named: Vec<String> = candidates
+        .iter()
+        .map(|a| format!("`{}`", a.name()))
+        .collect();
+    let which = match named.as_slice() {
         [] => String::new(),
         [one] => format!(", here {one}"),
         many => format!(", here one of {}", many.join(", ")),
     };
+    let unset = leftover(&candidates, low);
     found.problem(
         Var::Api,
         format!(
             "is {}`app-store-connect`, which has no use for {}: set it to the service the \
-             token is for{which}",
+             token is for{which}{unset}",
             match low.api {
                 None => "not set, so the token is for ",
                 Some(_) => "",
@@ -246,20 +120,39 @@ fn api_forgotten(low: &Low, found: &mut Invalid) {
             names.join(", ")
         ),
     );
-    // Only when another service takes every setting given (an issuer ID says App Store
-    // Connect was meant after all); otherwise each setting's own message says which uses it.
+    // Only when one service takes the settings given, or another takes every one of them
+    // (several candidates beside an issuer ID say App Store Connect may have been meant,
+    // and each setting's own message then says which services use it).
     let fits = |api: Api| {
         api != Api::AppStoreConnect
             && VARYING
                 .iter()
                 .all(|&var| !is_set(low, var) || usage(api, var) != Usage::Unused)
     };
-    if !Api::ALL.into_iter().any(fits) {
+    if candidates.len() != 1 && !Api::ALL.into_iter().any(fits) {
         return;
     }
     found.reported_with.extend(VARYING);
     if low.key_id.as_deref().is_some_and(values::is_uuid) {
         found.reported_with.push(Var::KeyId);
+    }
+}
+
+/// The settings the one service that fits has no use for (an issuer ID left from App
+/// Store Connect), in words: said in the api's message, so that no other message points
+/// back to App Store Connect.
+fn leftover(candidates: &[Api], low: &Low) -> String {
+    let [one] = candidates else {
+        return String::new();
+    };
+    let vars: Vec<&str> = VARYING
+        .iter()
+        .filter(|&&var| is_set(low, var) && usage(*one, var) == Usage::Unused)
+        .map(|var| var.name())
+        .collect();
+    match vars.as_slice() {
+        [] => String::new(),
+        vars => format!(", and unset {}, which it has no use for", vars.join(", ")),
     }
 }
 
@@ -303,17 +196,11 @@ fn unaskable(api: Api, low: &Low, found: &mut Invalid) {
     }
 }
 
-const APNS_DURATION: &str = "is set, but APNs tokens have no `exp`: Apple accepts them for one \
-                             hour after `iat`, and refuses a new token more often than every \
-                             20 minutes; unset it";
 const APNS_VERIFY: &str = "is `true`, but APNs speaks HTTP/2 only, which asc-jwt's client does \
                            not: an APNs token cannot be checked here; send a notification to \
                            check it, and unset this";
 const APNS_CLOCK: &str = "is `apple`, but APNs speaks HTTP/2 only, which asc-jwt's client does \
                           not, so its clock cannot be read; use `local`";
-const DEVICECHECK_DURATION: &str = "is set, but DeviceCheck tokens have no `exp`: they are made \
-                                    as APNs tokens are, which Apple accepts for one hour \
-                                    after `iat`; unset it";
 /// `devicecheck/accessing-and-modifying-per-device-data` lists 401 "Invalid Authorization
 /// Token" and 400 "Bad Device Token", but not which Apple answers when both are wrong,
 /// and its development host is reported to answer 400 "Missing or badly formatted

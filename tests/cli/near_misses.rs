@@ -320,3 +320,19 @@ fn outside_actions_the_footer_points_to_help() {
         "error: 3 configuration problems; nothing was minted (see `asc-jwt --help`)",
     );
 }
+
+#[test]
+fn sign_in_settings_beside_a_leftover_issuer_id_point_one_way() {
+    // The README's `export` leaves ASC_ISSUER_ID set; the Team ID and client ID fit Sign in
+    // with Apple alone, so no message may send the reader back to App Store Connect.
+    let assert = fails_with_usage_error(
+        configured()
+            .env("ASC_TEAM_ID", "ABCDE12345")
+            .env("ASC_CLIENT_ID", "com.example.web"),
+        "here `sign-in-with-apple`, and unset ASC_ISSUER_ID, which it has no use for",
+    );
+    let (_, stderr) = texts(assert.get_output());
+    // The one problem, and the count.
+    assert_eq!(errors(&stderr), 2, "{stderr}");
+    assert!(!stderr.contains("set ASC_ISSUER_ID instead"), "{stderr}");
+}
