@@ -329,7 +329,8 @@ fn conclude(
             let how = match config.settings.spec.api {
                 _ if (200..300).contains(&status) => String::new(),
                 token::Api::SignInWithApple => ": only the dummy code was refused;".into(),
-                _ => ": only the dummy transaction was not found;".into(),
+                token::Api::AppStoreServer => ": only the dummy transaction was not found;".into(),
+                _ => String::new(),
             };
             let _ = writeln!(
                 stderr,

@@ -107,7 +107,11 @@ fn classify(name: &str) -> Option<Miss> {
     }
     let suffixes = SETTINGS.iter().filter_map(|s| s.env.strip_prefix("ASC_"));
     let meant = values::closest(rest, suffixes)
-        .and_then(|suffix| SETTINGS.iter().find(|s| s.env.ends_with(suffix)))
+        .and_then(|suffix| {
+            SETTINGS
+                .iter()
+                .find(|s| s.env.strip_prefix("ASC_") == Some(suffix))
+        })
         .map(|s| s.var);
     Some(Misspelt(meant))
 }

@@ -317,7 +317,7 @@ impl Api {
     /// The token is exchanged at an OAuth token endpoint for an access token, which
     /// verify's exchange hands over: Business/School Manager and Apple Ads.
     pub fn is_exchanged(self) -> bool {
-        self.has_uuid_key_id()
+        self.is_manager() || self == Api::AppleAds
     }
 
     pub fn lifetime(self) -> Lifetime {
