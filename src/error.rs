@@ -6,6 +6,7 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::apple::answers::ApiError;
+use crate::apple::clock::Offset;
 use crate::apple::diagnosis::{self, Context};
 use crate::config::problems::Problem;
 use crate::config::settings::Var;
@@ -61,7 +62,7 @@ pub enum Error {
     AppleUnreachable(String),
     /// `ASC_CLOCK=apple`: Apple's clock minus this machine's, in seconds, beyond
     /// [`crate::apple::clock::MAX_CLOCK_OFFSET`]; nothing was minted.
-    WildClock(i64),
+    WildClock(Offset),
     /// `ASC_VERIFY`: Apple refused the token.
     AppleRefused {
         status: u16,
@@ -145,12 +146,10 @@ impl fmt::Display for Error {
             ),
             Error::WildClock(offset) => write!(
                 f,
-                "Apple's clock is {} s {} this machine's, more than 24 hours: a token minted \
-                 on either clock would be dated wrong, so nothing was minted; fix this \
-                 machine's clock (NTP), or use `clock: local` (ASC_CLOCK `local`) to mint on \
-                 it",
-                offset.unsigned_abs(),
-                if *offset >= 0 { "ahead of" } else { "behind" }
+                "Apple's clock is {} this machine's, more than 24 hours: a token minted on \
+                 either clock would be dated wrong, so nothing was minted; fix this machine's \
+                 clock (NTP), or use `clock: local` (ASC_CLOCK `local`) to mint on it",
+                offset.words()
             ),
             Error::AppleRefused {
                 status,
@@ -201,9 +200,9 @@ mod tests {
         assert_eq!(Error::KeyFileConflict(PathBuf::new()).exit_code(), 2);
         assert_eq!(Error::Output(io()).exit_code(), 1);
         assert_eq!(Error::AppleUnreachable(String::new()).exit_code(), 1);
-        assert_eq!(Error::WildClock(-90_000).exit_code(), 1);
+        assert_eq!(Error::WildClock(Offset(-90_000)).exit_code(), 1);
         assert!(
-            Error::WildClock(-90_000)
+            Error::WildClock(Offset(-90_000))
                 .to_string()
                 .starts_with("Apple's clock is 90000 s behind this machine's, more than 24 hours")
         );

@@ -368,18 +368,17 @@ fn read_apple_clock(
     log: Log,
     stderr: &mut dyn Write,
 ) -> Result<(i64, Option<i64>), Error> {
-    match apple::clock::server_time(agent, base, api) {
-        Ok(apple_now) => {
-            let offset = apple_now.saturating_sub(local);
-            if offset.saturating_abs() > apple::clock::MAX_CLOCK_OFFSET {
+    match apple::clock::offset(agent, base, api, local) {
+        Ok((apple_now, offset)) => {
+            if !offset.believable() {
                 return Err(Error::WildClock(offset));
             }
             let _ = writeln!(
                 stderr,
-                "asc-jwt: Apple's clock is {} s {} this machine's; minting on Apple's",
-                offset.abs(),
-                if offset >= 0 { "ahead of" } else { "behind" }
+                "asc-jwt: Apple's clock is {} this machine's; minting on Apple's",
+                offset.words()
             );
+            let offset = offset.0;
             if offset.abs() > 30 {
                 let _ = log.warning(
                     stderr,

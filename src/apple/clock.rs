@@ -39,3 +39,26 @@ pub fn server_time(agent: &Agent, base: &str, api: Api) -> Result<i64, String> {
         )
     })
 }
+
+/// Apple's clock minus this machine's, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offset(pub i64);
+
+impl Offset {
+    /// Whether Apple's clock may be believed: at most [`MAX_CLOCK_OFFSET`] away.
+    pub fn believable(self) -> bool {
+        self.0.saturating_abs() <= MAX_CLOCK_OFFSET
+    }
+
+    /// Apple's clock against this machine's: "N s ahead of" or "N s behind".
+    pub fn words(self) -> String {
+        let side = if self.0 >= 0 { "ahead of" } else { "behind" };
+        format!("{} s {side}", self.0.unsigned_abs())
+    }
+}
+
+/// Apple's time (as [`server_time`]) and its [`Offset`] from `local`.
+pub fn offset(agent: &Agent, base: &str, api: Api, local: i64) -> Result<(i64, Offset), String> {
+    let apple = server_time(agent, base, api)?;
+    Ok((apple, Offset(apple.saturating_sub(local))))
+}

@@ -26,16 +26,14 @@ pub fn apple_clock(
     checks: &mut Vec<Check>,
 ) -> (i64, &'static str, Option<i64>) {
     let page = api.token_page();
-    let reason = match clock::server_time(agent, base, api) {
-        Ok(apple) if apple.saturating_sub(local).abs() <= clock::MAX_CLOCK_OFFSET => {
-            let offset = apple.saturating_sub(local);
+    let reason = match clock::offset(agent, base, api, local) {
+        Ok((apple, offset)) if offset.believable() => {
             let reason = format!(
-                "Apple's clock is {} s {} this machine's; the times are judged on Apple's",
-                offset.abs(),
-                if offset >= 0 { "ahead of" } else { "behind" }
+                "Apple's clock is {} this machine's; the times are judged on Apple's",
+                offset.words()
             );
             checks.push(Check::new("clock", Outcome::Pass, reason, page));
-            return (apple, "Apple's clock", Some(offset));
+            return (apple, "Apple's clock", Some(offset.0));
         }
         Ok(_) => "Apple's clock was more than a day from this machine's, so it was not believed"
             .to_owned(),
