@@ -298,7 +298,8 @@ pub fn duration_bounds(seconds: u64, scope: Option<&[String]>) -> Result<u64, St
              back-dated by 60 s and would otherwise be usable for under a minute"
         ));
     }
-    if seconds <= MAX_DURATION {
+    // Apple's rule is `long_lived`'s; what follows only says why a lifetime is too long.
+    if seconds <= long_lived::max_lifetime(scope) {
         return Ok(seconds);
     }
     let resources = long_lived::names();
@@ -325,13 +326,10 @@ pub fn duration_bounds(seconds: u64, scope: Option<&[String]>) -> Result<u64, St
             short.join(", ")
         ));
     }
-    if seconds > MAX_GET_ONLY_DURATION {
-        return Err(format!(
-            "is {seconds} s: Apple allows at most six months ({MAX_GET_ONLY_DURATION} s) \
-             even for a scope of resources that allow long-lived tokens"
-        ));
-    }
-    Ok(seconds)
+    Err(format!(
+        "is {seconds} s: Apple allows at most six months ({MAX_GET_ONLY_DURATION} s) even \
+         for a scope of resources that allow long-lived tokens"
+    ))
 }
 
 /// A scope entry (0-based `n`) in a message: its number, and its text when it is short
