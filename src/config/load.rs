@@ -83,9 +83,10 @@ impl KeySource {
                         .into(),
                 ),
                 false => problem(format!(
-                    "{}, which cannot be read ({}): expected the path of the `.p8` file",
+                    "{}, which cannot be read ({}): expected the path of the `.p8` file{}",
                     shown(path),
-                    io_reason(&err)
+                    io_reason(&err),
+                    nearby(path, &err)
                 )),
             })?;
         key::parse(&bytes).map_err(|err| problem(format!("{}, whose content {err}", shown(path))))
@@ -105,6 +106,51 @@ fn shown(path: &Path) -> String {
     match plain {
         true => format!("is `{text}`"),
         false => "has a value (not shown here)".into(),
+    }
+}
+
+/// What is next to a path that cannot be read, when it points the way: the `.p8` file
+/// the path names without its extension, the one Apple key file in a folder given
+/// instead, or the folder a relative path was read from. Only plain names are quoted.
+fn nearby(path: &Path, err: &std::io::Error) -> String {
+    let plain = |text: &str| {
+        !text.is_empty()
+            && text.len() <= 120
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/\\_.-:~ ".contains(c))
+    };
+    if !plain(&path.to_string_lossy()) || shown(path).starts_with("has a value") {
+        return String::new();
+    }
+    let with_p8 = path.with_extension("p8");
+    if err.kind() == std::io::ErrorKind::NotFound && path.extension().is_none() && with_p8.is_file()
+    {
+        return format!("; did you mean `{}`?", with_p8.display());
+    }
+    if path.is_dir() {
+        let names: Vec<String> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("AuthKey_") && name.ends_with(".p8") && plain(name))
+            .collect();
+        return match names.as_slice() {
+            [one] => format!("; the folder holds `{one}`: give that file's path"),
+            [] => String::new(),
+            many => format!(
+                "; the folder holds {} AuthKey_*.p8 files: give the path of the one named \
+                 for ASC_KEY_ID",
+                many.len()
+            ),
+        };
+    }
+    match std::env::current_dir() {
+        Ok(cwd) if path.is_relative() && plain(&cwd.to_string_lossy()) => {
+            format!(" (a relative path, read from `{}`)", cwd.display())
+        }
+        _ => String::new(),
     }
 }
 

@@ -336,3 +336,25 @@ fn sign_in_settings_beside_a_leftover_issuer_id_point_one_way() {
     assert_eq!(errors(&stderr), 2, "{stderr}");
     assert!(!stderr.contains("set ASC_ISSUER_ID instead"), "{stderr}");
 }
+
+#[test]
+fn a_key_path_that_cannot_be_read_points_to_the_file_next_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("AuthKey_TESTKEY123.p8"), key_pem()).unwrap();
+    let cases = [
+        (dir.path().join("AuthKey_TESTKEY123"), "did you mean `"),
+        (
+            dir.path().to_path_buf(),
+            "the folder holds `AuthKey_TESTKEY123.p8`",
+        ),
+    ];
+    for (path, words) in cases {
+        fails_with_usage_error(identified().env("ASC_PRIVATE_KEY_PATH", &path), words);
+    }
+    fails_with_usage_error(
+        identified()
+            .current_dir(dir.path())
+            .env("ASC_PRIVATE_KEY_PATH", "missing.p8"),
+        "(a relative path, read from `",
+    );
+}
