@@ -199,6 +199,10 @@ pub(crate) fn read_raw(env: &Env, found: &mut Invalid) -> Raw {
         match env.get_os(setting.env).map(|v| v.to_str()) {
             None => {}
             Some(None) => found.problem(setting.var, NOT_UTF8),
+            // Pasted from a chat or a document: said, not guessed away.
+            Some(Some(value)) if typographic_quotes(value.trim()) => {
+                found.problem(setting.var, TYPOGRAPHIC_QUOTES)
+            }
             // A value that is only quotes (`""`, `' '`) is as unset as an empty one.
             Some(Some(value)) => match values::unquote(value.trim()) {
                 "" => {}
@@ -209,6 +213,16 @@ pub(crate) fn read_raw(env: &Env, found: &mut Invalid) -> Raw {
     envy::prefixed("ASC_")
         .from_iter(pairs)
         .unwrap_or_else(|_| Raw::default())
+}
+
+const TYPOGRAPHIC_QUOTES: &str = "is wrapped in typographic quotes (“ ” or ‘ ’), which a chat \
+                                  app or a document put there: remove them, or use straight \
+                                  quotes";
+
+/// Whether `value` starts or ends with a typographic quote.
+fn typographic_quotes(value: &str) -> bool {
+    const QUOTES: [char; 4] = ['“', '”', '‘', '’'];
+    value.starts_with(QUOTES) || value.ends_with(QUOTES)
 }
 
 /// A UUID as the key ID and a key ID as the issuer ID: one problem, not two unrelated ones.

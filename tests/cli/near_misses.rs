@@ -358,3 +358,14 @@ fn a_key_path_that_cannot_be_read_points_to_the_file_next_to_it() {
         "(a relative path, read from `",
     );
 }
+
+#[test]
+fn typographic_quotes_around_a_value_are_named() {
+    let assert = fails_with_usage_error(
+        configured().env("ASC_ISSUER_ID", format!("“{ISSUER}”")),
+        "ASC_ISSUER_ID (input issuer-id) is wrapped in typographic quotes",
+    );
+    let (_, stderr) = texts(assert.get_output());
+    // One problem, and the count: not also "is not set" or a shape the quotes make.
+    assert_eq!(errors(&stderr), 2, "{stderr}");
+}
