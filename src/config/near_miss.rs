@@ -131,7 +131,9 @@ fn hint(name: &str, miss: &Miss) -> Option<String> {
             (*meant)?.name()
         ),
         Miss::Tool(whose, var) => format!(
-            "`{name}` is set: that is {whose} name for {var}, which asc-jwt reads; set that one"
+            "`{name}` is set: that is {whose} name for {var}, which asc-jwt reads; set {} \
+             to its value instead",
+            var.name()
         ),
         Miss::Output(var) => format!(
             "`{name}` is set: that is the name of asc-jwt's output (the key file it wrote), \

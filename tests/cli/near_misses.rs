@@ -144,7 +144,8 @@ fn another_tools_name_for_an_optional_setting_warns_while_ours_is_unset() {
         .success()
         .stderr(predicate::str::contains(
             "warning: `APP_STORE_CONNECT_API_KEY_DURATION` is set: that is fastlane's name for \
-             ASC_DURATION (input duration), which asc-jwt reads; set that one",
+             ASC_DURATION (input duration), which asc-jwt reads; set ASC_DURATION to its \
+             value instead",
         ));
 }
 
