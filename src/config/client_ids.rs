@@ -8,6 +8,13 @@ use crate::config::settings::{Low, Var};
 use crate::config::values::{self, SEARCHADS};
 use crate::mint::token::Api;
 
+/// Whether `value` is a Business or School Manager client ID, by its prefix.
+pub fn is_manager_client_id(value: &str) -> bool {
+    [Api::BusinessManager, Api::SchoolManager]
+        .into_iter()
+        .any(|api| value.starts_with(manager_prefix(api)))
+}
+
 /// The prefix of a Business or School Manager client ID.
 pub fn manager_prefix(api: Api) -> &'static str {
     match api {
@@ -52,7 +59,7 @@ pub fn apple_ads_client_id(value: &str) -> Result<String, String> {
              Apple Ads (Account Settings > API)"
         ));
     }
-    if value.starts_with("BUSINESSAPI.") || value.starts_with("SCHOOLAPI.") {
+    if is_manager_client_id(value) {
         return Err(
             "is an Apple Business or School Manager client ID: Apple Ads' starts \
                     with `SEARCHADS.`; for that API use api `business-manager` or \

@@ -388,7 +388,7 @@ fn client_id(api: Api, low: &Low, found: &mut Invalid) -> Option<Option<String>>
             .take(Var::ClientId, manager_client_id(api, value))
             .map(Some);
     }
-    if value.starts_with("BUSINESSAPI.") || value.starts_with("SCHOOLAPI.") {
+    if client_ids::is_manager_client_id(value) {
         found.problem(
             Var::ClientId,
             "is an Apple Business or School Manager client ID: Sign in with Apple's is the \

@@ -64,7 +64,7 @@ fn client_id(value: &str, claims: &Map<String, Value>) -> Option<String> {
             "looks like a Team ID or key ID (10 letters and digits): `sub` is {EXPECTED}"
         ));
     }
-    if value.starts_with("BUSINESSAPI.") || value.starts_with("SCHOOLAPI.") {
+    if client_ids::is_manager_client_id(value) {
         return Some(format!(
             "is an Apple Business or School Manager client ID: `sub` is {EXPECTED}"
         ));
